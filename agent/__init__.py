@@ -1,0 +1,1 @@
+"""The calltriage runtime: calls, intake, eligibility, triagers, worker, MCP and CLI."""

@@ -1,0 +1,1 @@
+"""The typed tools the triager files through, their grounding checks, and trackers."""

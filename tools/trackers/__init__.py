@@ -1,0 +1,1 @@
+"""Where teams, customers and triage issues live: the local store or Linear."""
