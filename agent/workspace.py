@@ -36,7 +36,9 @@ class Workspace(BaseModel):
     def _default_team_is_a_team(self) -> Workspace:
         keys = {team.key for team in self.teams}
         if self.default_team is not None and self.default_team not in keys:
-            raise ValueError(f"default_team {self.default_team!r} is not one of the teams")
+            raise ValueError(
+                f"default_team {self.default_team!r} is not one of the teams"
+            )
         if self.default_team is None and self.teams:
             self.default_team = self.teams[0].key
         return self
@@ -51,14 +53,18 @@ def load_workspace(path: Path) -> Workspace:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise WorkspaceError(f"{path}: cannot read workspace file ({exc.strerror})") from exc
+        raise WorkspaceError(
+            f"{path}: cannot read workspace file ({exc.strerror})"
+        ) from exc
     try:
         if path.suffix.lower() == ".toml":
             data = tomllib.loads(raw.decode("utf-8"))
         else:
             data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise WorkspaceError(f"{path}: workspace file is not valid JSON or TOML ({exc})") from exc
+        raise WorkspaceError(
+            f"{path}: workspace file is not valid JSON or TOML ({exc})"
+        ) from exc
     try:
         return Workspace.model_validate(data)
     except ValidationError as exc:

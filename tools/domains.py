@@ -50,7 +50,7 @@ def is_public_email_domain(domain: str) -> bool:
 
 
 def domain_of(value: str) -> str | None:
-    """The bare domain of an email address or website ("https://www.x.com/" -> "x.com")."""
+    """The bare domain of an email or website: "https://www.x.com/" -> "x.com"."""
     value = value.strip().lower()
     if not value:
         return None

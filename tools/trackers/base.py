@@ -54,7 +54,9 @@ class IssueRecord(IssueDraft):
     id: str
     status: IssueStatus = "triage"
     url: str | None = None
-    created: bool = Field(default=True, description="False when an existing issue was reused")
+    created: bool = Field(
+        default=True, description="False when an existing issue was reused"
+    )
 
 
 class TrackerError(Exception):
@@ -74,6 +76,8 @@ class Tracker(Protocol):
         domain: str | None = None,
         external_id: str | None = None,
     ) -> list[CustomerRecord]: ...
+
+    async def get_customer(self, customer_id: str) -> CustomerRecord | None: ...
 
     async def create_customer(
         self, name: str, domains: list[str], external_ids: list[str]

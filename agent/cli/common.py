@@ -1,0 +1,92 @@
+"""Options and helpers every command shares."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from agent.runtime import (
+    ConfigError,
+    Runtime,
+    choose_tracker,
+    choose_triager,
+    load_or_restore_workspace,
+    open_store,
+)
+from agent.settings import Settings
+from agent.workspace import WorkspaceError
+from tools.store.db import StoreError
+
+CONFIG_EXIT = 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--database-url",
+    help="SQLAlchemy URL of the store [env CALLTRIAGE_DATABASE_URL; default a SQLite "
+    "file in .calltriage/].",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log one line per call and write.")
+@click.pass_context
+def main(ctx: click.Context, database_url: str | None, verbose: bool) -> None:
+    """Turn product feedback in recorded customer calls into triage issues."""
+    import logging
+
+    if verbose:
+        logging.getLogger().setLevel(logging.INFO)
+    overrides = {"database_url": database_url} if database_url else {}
+    try:
+        ctx.obj = Settings(**overrides)
+    except ValidationError as exc:
+        fail(f"invalid configuration: {exc.errors()[0]['msg']}")
+
+
+def fail(message: str, code: int = CONFIG_EXIT) -> None:
+    """Stop with one sentence for a person, no traceback."""
+    click.echo(f"calltriage: {message}", err=True)
+    sys.exit(code)
+
+
+def workspace_option(function: Callable) -> Callable:
+    return click.option(
+        "--workspace",
+        "workspace_path",
+        type=click.Path(path_type=Path),
+        envvar="CALLTRIAGE_WORKSPACE",
+        help="JSON or TOML file with teams, routing guidance and known customers "
+        "[env CALLTRIAGE_WORKSPACE].",
+    )(function)
+
+
+def open_runtime(settings: Settings, workspace_path: Path | None) -> Runtime:
+    """Everything a command needs, or one clear sentence and exit status 2."""
+    try:
+        store = open_store(settings)
+        workspace = load_or_restore_workspace(store, workspace_path)
+        tracker = choose_tracker(settings, store)
+        triager = choose_triager(settings)
+    except (ConfigError, WorkspaceError, StoreError) as exc:
+        fail(str(exc))
+    return Runtime(settings, store, workspace, tracker, triager)
+
+
+def with_settings(function: Callable) -> Callable:
+    """Pass the settings built by the group to a command."""
+
+    @functools.wraps(function)
+    @click.pass_obj
+    def wrapper(settings: Settings, *args: Any, **kwargs: Any) -> Any:
+        return function(settings, *args, **kwargs)
+
+    return wrapper
+
+
+def emit_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, default=str))

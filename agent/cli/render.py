@@ -1,0 +1,91 @@
+"""How calls and issues look on the terminal and as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from agent.pipeline import CallResult
+from tools.grounding import clock
+from tools.trackers.base import IssueRecord
+
+
+def issue_json(issue: IssueRecord) -> dict[str, Any]:
+    return {
+        "id": issue.id,
+        "team": issue.team_key,
+        "title": issue.title,
+        "kind": issue.kind,
+        "summary": issue.summary,
+        "motivation": issue.motivation,
+        "description": issue.description,
+        "url": issue.url,
+        "excerpts": [
+            {
+                "speaker": e.speaker,
+                "affiliation": e.affiliation,
+                "start_ms": e.start_ms,
+                "end_ms": e.end_ms,
+                "text": e.text,
+                "link": e.link,
+            }
+            for e in issue.excerpts
+        ],
+    }
+
+
+def call_json(result: CallResult) -> dict[str, Any]:
+    call = result.call
+    customer = None
+    if result.customer is not None:
+        customer = {
+            "id": result.customer.id,
+            "name": result.customer.name,
+            "created": result.customer_created,
+        }
+    return {
+        "call_id": call.call_id,
+        "source": call.source,
+        "title": call.title,
+        "status": result.status,
+        "eligible": result.skip_reason is None,
+        "skip_reason": result.skip_reason,
+        "customer": customer,
+        "new_issues": len(result.new_issues),
+        "issues": [issue_json(issue) for issue in result.issues],
+        "outcome": result.run.outcome if result.run else None,
+        "error": result.error,
+    }
+
+
+def print_call(result: CallResult) -> None:
+    call = result.call
+    click.secho(f"{call.source}", bold=True, nl=False)
+    click.echo(f"  {call.title or ''}  (call {call.call_id})")
+    if result.skip_reason:
+        prefix = "already skipped" if result.status == "already_done" else "skipped"
+        click.echo(f"  {prefix}: {result.skip_reason}")
+        return
+    if result.customer:
+        made = " (new)" if result.customer_created else ""
+        click.echo(f"  customer: {result.customer.name}{made}")
+    if result.error:
+        click.secho(f"  {result.status}: {result.error}", fg="red")
+    if result.status == "already_done":
+        click.echo(
+            f"  already triaged: {len(result.issues)} issue(s), nothing new filed"
+        )
+    elif not result.issues:
+        click.echo("  nothing actionable")
+    else:
+        click.echo(f"  filed {len(result.new_issues)} new issue(s):")
+    for issue in result.issues:
+        print_issue(issue, indent="    ")
+
+
+def print_issue(issue: IssueRecord, indent: str = "") -> None:
+    click.echo(f"{indent}{issue.id}  [{issue.team_key}] {issue.title}")
+    for excerpt in issue.excerpts:
+        text = excerpt.text if len(excerpt.text) < 160 else excerpt.text[:157] + "…"
+        click.echo(f"{indent}  “{text}” — {excerpt.speaker}, {clock(excerpt.start_ms)}")

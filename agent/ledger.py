@@ -1,0 +1,58 @@
+"""The call ledger: every call seen, once, with what became of it."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from agent.calls import Call
+from tools.store.db import Store
+from tools.store.tables import CallRow, utcnow
+
+DONE = frozenset({"triaged", "skipped"})
+
+
+class Ledger:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get(self, call_id: str) -> CallRow | None:
+        with self.store.session() as session:
+            return session.get(CallRow, call_id)
+
+    def record(self, call: Call) -> CallRow:
+        """Note that `call` was seen, keeping it whole so it can be retried later."""
+        with self.store.session() as session:
+            row = session.get(CallRow, call.call_id) or CallRow(
+                call_id=call.call_id, source=call.source
+            )
+            row.source, row.title, row.url = call.source, call.title, call.url
+            row.started, row.duration_s = call.started, call.duration_s
+            row.payload = call.model_dump(mode="json")
+            row.updated_at = utcnow()
+            session.add(row)
+            return row
+
+    def finish(
+        self,
+        call_id: str,
+        status: str,
+        *,
+        skip_reason: str | None = None,
+        error: str | None = None,
+        customer_id: str | None = None,
+        customer_created: bool = False,
+    ) -> None:
+        with self.store.session() as session:
+            row = session.get(CallRow, call_id)
+            if row is None:
+                return
+            row.status, row.skip_reason, row.error = status, skip_reason, error
+            row.customer_id, row.customer_created = customer_id, customer_created
+            row.attempts += 1
+            row.claimed_by = row.lease_until = None
+            row.updated_at = utcnow()
+            session.add(row)
+
+    def all(self) -> list[CallRow]:
+        with self.store.session() as session:
+            return list(session.exec(select(CallRow).order_by(CallRow.seen_at)).all())

@@ -1,0 +1,176 @@
+"""One call through the product: ledger, eligibility, triager, run record."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from agent.calls import Call
+from agent.eligibility import skip_reason
+from agent.ledger import DONE, Ledger
+from agent.workspace import Workspace
+from tools.context import ToolContext
+from tools.registry import ToolStop
+from tools.store.db import Store
+from tools.store.tables import RunRow
+from tools.trackers.base import CustomerRecord, IssueRecord, Tracker, TrackerError
+
+logger = logging.getLogger(__name__)
+
+Outcome = Literal["filed", "nothing_actionable", "partial", "failed"]
+Status = Literal["triaged", "skipped", "already_done", "failed"]
+
+
+@dataclass
+class TriageRun:
+    """What a triager reports about its own run; the pipeline adds the rest."""
+
+    triager: str
+    model: str | None = None
+    prompt_version: str | None = None
+    outcome: Outcome | None = None
+    error: str | None = None
+    tokens_in: int = 0
+    tokens_out: int = 0
+    tokens_cached: int = 0
+    cost_usd: float = 0.0
+    model_calls: int = 0
+    coverage: float = 1.0
+
+
+class Triager(Protocol):
+    name: str
+
+    async def triage(self, ctx: ToolContext) -> TriageRun: ...
+
+
+@dataclass
+class CallResult:
+    call: Call
+    status: Status
+    skip_reason: str | None = None
+    customer: CustomerRecord | None = None
+    customer_created: bool = False
+    issues: list[IssueRecord] = field(default_factory=list)
+    run: TriageRun | None = None
+    error: str | None = None
+
+    @property
+    def new_issues(self) -> list[IssueRecord]:
+        return [issue for issue in self.issues if issue.created]
+
+
+@dataclass
+class Pipeline:
+    store: Store
+    tracker: Tracker
+    workspace: Workspace
+    triager: Triager
+    max_issues: int = 12
+
+    async def process(self, call: Call, *, again: bool = False) -> CallResult:
+        """Triage `call` unless it was already done (or `again` is set)."""
+        ledger = Ledger(self.store)
+        known = ledger.get(call.call_id)
+        if known is not None and known.status in DONE and not again:
+            return await self._already_done(call, known)
+        ledger.record(call)
+
+        reason = skip_reason(call)
+        if reason is not None:
+            ledger.finish(call.call_id, "skipped", skip_reason=reason.value)
+            logger.info("skipped call %s (%s): %s", call.call_id, call.source, reason)
+            return CallResult(call, "skipped", skip_reason=reason.value)
+        return await self._triage(call, ledger)
+
+    async def _triage(self, call: Call, ledger: Ledger) -> CallResult:
+        ctx = ToolContext(
+            call, self.tracker, self.workspace, max_issues=self.max_issues
+        )
+        started = time.monotonic()
+        run = await self._run_triager(ctx)
+        duration = time.monotonic() - started
+        self._record_run(ctx, run, duration)
+
+        status: Status = "failed" if run.outcome == "failed" else "triaged"
+        customer_id = ctx.customer.id if ctx.customer else None
+        ledger.finish(
+            call.call_id,
+            status,
+            error=run.error,
+            customer_id=customer_id,
+            customer_created=ctx.customer_created,
+        )
+        logger.info(
+            "triaged call %s (%s): %s, %d new issue(s)",
+            call.call_id,
+            call.source,
+            run.outcome,
+            len(ctx.new_issues),
+        )
+        return CallResult(
+            call,
+            status,
+            customer=ctx.customer,
+            customer_created=ctx.customer_created,
+            issues=ctx.issues,
+            run=run,
+            error=run.error,
+        )
+
+    async def _run_triager(self, ctx: ToolContext) -> TriageRun:
+        try:
+            run = await self.triager.triage(ctx)
+        except ToolStop as exc:
+            run = TriageRun(self.triager.name, outcome="partial", error=str(exc))
+        except TrackerError as exc:
+            run = TriageRun(self.triager.name, outcome="failed", error=str(exc))
+        if run.outcome is None:
+            run.outcome = "filed" if ctx.new_issues else "nothing_actionable"
+        return run
+
+    def _record_run(self, ctx: ToolContext, run: TriageRun, duration: float) -> None:
+        with self.store.session() as session:
+            session.add(
+                RunRow(
+                    call_id=ctx.call.call_id,
+                    triager=run.triager,
+                    model=run.model,
+                    prompt_version=run.prompt_version,
+                    duration_s=round(duration, 3),
+                    outcome=run.outcome or "failed",
+                    error=run.error,
+                    tokens_in=run.tokens_in,
+                    tokens_out=run.tokens_out,
+                    tokens_cached=run.tokens_cached,
+                    cost_usd=run.cost_usd,
+                    model_calls=run.model_calls,
+                    issues_filed=len(ctx.new_issues),
+                    coverage=run.coverage,
+                    tool_calls=[
+                        {
+                            "name": c.name,
+                            "arguments": c.arguments,
+                            "result": c.result,
+                            "is_error": c.is_error,
+                        }
+                        for c in ctx.tool_calls
+                    ],
+                )
+            )
+
+    async def _already_done(self, call: Call, known) -> CallResult:
+        customer = None
+        if known.customer_id:
+            customer = await self.tracker.get_customer(known.customer_id)
+        issues = await self.tracker.issues_for_call(call.call_id)
+        return CallResult(
+            call,
+            "already_done",
+            skip_reason=known.skip_reason,
+            customer=customer,
+            customer_created=known.customer_created,
+            issues=[issue.model_copy(update={"created": False}) for issue in issues],
+        )

@@ -1,0 +1,90 @@
+"""Assembling the store, workspace, tracker and triager from the settings."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import select
+
+from agent.pipeline import Pipeline, Triager
+from agent.settings import Settings
+from agent.workspace import Workspace, load_workspace
+from tools.store.db import Store
+from tools.store.tables import StateRow, TeamRow, utcnow
+from tools.trackers.base import Tracker
+from tools.trackers.local import LocalTracker
+
+logger = logging.getLogger(__name__)
+
+WORKSPACE_KEY = "workspace"
+
+
+class ConfigError(Exception):
+    """Settings that cannot work; the message is one sentence for a person."""
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: Store
+    workspace: Workspace
+    tracker: Tracker
+    triager: Triager
+
+    def pipeline(self) -> Pipeline:
+        return Pipeline(
+            self.store,
+            self.tracker,
+            self.workspace,
+            self.triager,
+            max_issues=self.settings.max_issues_per_call,
+        )
+
+
+def open_store(settings: Settings) -> Store:
+    return Store.open(settings.resolved_database_url)
+
+
+def load_or_restore_workspace(store: Store, path: Path | None) -> Workspace:
+    """The workspace from `path`, remembered in the store; else the one remembered."""
+    if path is not None:
+        workspace = load_workspace(path)
+        remember_workspace(store, workspace)
+        return workspace
+    with store.session() as session:
+        row = session.get(StateRow, WORKSPACE_KEY)
+        if row is not None:
+            return Workspace.model_validate(row.value)
+        teams = session.exec(select(TeamRow).order_by(TeamRow.position)).all()
+    return Workspace.model_validate({"teams": [t.model_dump() for t in teams]})
+
+
+def remember_workspace(store: Store, workspace: Workspace) -> None:
+    LocalTracker(store).seed(workspace)
+    with store.session() as session:
+        row = session.get(StateRow, WORKSPACE_KEY) or StateRow(key=WORKSPACE_KEY)
+        row.value, row.updated_at = workspace.model_dump(mode="json"), utcnow()
+        session.add(row)
+
+
+def choose_triager(settings: Settings) -> Triager:
+    """Claude when a key is configured, the offline rules otherwise."""
+    from agent.triagers.offline import OfflineTriager
+
+    if not settings.uses_model:
+        return OfflineTriager()
+    from agent.triagers.claude import ClaudeTriager
+
+    return ClaudeTriager.from_settings(settings)
+
+
+def choose_tracker(settings: Settings, store: Store) -> Tracker:
+    if settings.tracker == "local":
+        return LocalTracker(store)
+    if settings.linear_api_key is None:
+        raise ConfigError("the Linear tracker needs LINEAR_API_KEY to be set")
+    from tools.trackers.linear import linear_tracker_from_settings
+
+    return linear_tracker_from_settings(settings)

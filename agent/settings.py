@@ -1,0 +1,67 @@
+"""All configuration, read once at the entry point and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "claude-sonnet-4-5"
+
+
+class Settings(BaseSettings):
+    """`CALLTRIAGE_*` variables, plus the vendors' own names for their keys."""
+
+    model_config = SettingsConfigDict(env_prefix="CALLTRIAGE_", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default a SQLite file in data_dir"
+    )
+    data_dir: Path = Field(default=Path(".calltriage"))
+    workspace: Path | None = None
+    tracker: Literal["local", "linear"] = "local"
+
+    model: str = DEFAULT_MODEL
+    anthropic_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("ANTHROPIC_API_KEY")
+    )
+    anthropic_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("ANTHROPIC_BASE_URL")
+    )
+    max_turns: int = 30
+    max_tokens_per_call: int = 400_000
+    max_issues_per_call: int = 12
+
+    linear_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("LINEAR_API_KEY")
+    )
+    linear_api_url: str = Field(
+        default="https://api.linear.app/graphql",
+        validation_alias=AliasChoices("LINEAR_API_URL"),
+    )
+
+    gong_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("GONG_BASE_URL")
+    )
+    gong_access_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("GONG_ACCESS_KEY")
+    )
+    gong_access_key_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("GONG_ACCESS_KEY_SECRET")
+    )
+    gong_bearer_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("GONG_BEARER_TOKEN")
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'calltriage.db'}"
+
+    @property
+    def uses_model(self) -> bool:
+        """A Claude model runs only with a key and a model other than `offline`."""
+        return self.anthropic_api_key is not None and self.model != "offline"

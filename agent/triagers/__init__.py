@@ -1,0 +1,1 @@
+"""Triagers read one eligible call and file its findings through the tools."""

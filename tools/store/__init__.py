@@ -1,0 +1,1 @@
+"""The local store: tables, engine, sessions and migrations."""
