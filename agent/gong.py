@@ -114,7 +114,13 @@ class Pacer:
 
             delay = self._delay(now)
             if delay > 0:
-                logger.info("Pacing Gong requests: waiting %.2fs", delay)
+                logger.info(
+                    "Pacing Gong requests: waiting %.2fs to stay under %g a second "
+                    "and %s a day",
+                    delay,
+                    1 / self._gap,
+                    self._per_day,
+                )
                 await self._sleep(delay)
             self._day.append(now + delay)
 

@@ -82,7 +82,11 @@ class FakeGong:
         handler = type("Handler", (_Handler,), {"fake": self})
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._http.daemon_threads = True
-        threading.Thread(target=self._http.serve_forever, daemon=True).start()
+        # A short poll keeps `stop` quick: shutdown waits for the loop's next poll.
+        serve = threading.Thread(
+            target=self._http.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+        serve.start()
 
     def stop(self) -> None:
         if self._http is not None:
