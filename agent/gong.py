@@ -50,8 +50,10 @@ class GongError(Exception):
         self.body = body
         self.request_id = request_id
         self.errors = list(errors)
+        what = f"Gong answered {status}" if status else "Gong could not be reached"
         detail = "; ".join(self.errors) or "no error message"
-        super().__init__(f"Gong answered {status}: {detail} (request {request_id})")
+        request = f" (request {request_id})" if request_id else ""
+        super().__init__(f"{what}: {detail}{request}")
 
 
 class GongAuthError(GongError):
