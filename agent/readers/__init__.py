@@ -47,8 +47,10 @@ def read_calls(
             continue
         if isinstance(read, GongFile) and not read.complete:
             awaiting_pairs.append(read)
+        elif isinstance(read, GongFile):
+            yield from read.calls
         else:
-            yield from read.calls if isinstance(read, GongFile) else read
+            yield from read
     yield from pair_transcripts(awaiting_pairs)
 
 

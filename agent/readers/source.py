@@ -11,7 +11,7 @@ from pathlib import Path
 from agent.readers.errors import ReadError
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_TIMING_ARROW = re.compile(r"\S\s*-->\s*\S")
+_TIMING_ARROW = re.compile(r"\d\s*-->\s*\d")
 # A bracket opens JSON only when it holds JSON; "[00:01:02] Dana: hi" is text.
 _JSON_START = re.compile(r"\{|\[\s*[\[{\"\]]")
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -52,6 +53,13 @@ def test_a_bundle_gives_its_metadata_parties_and_sentences_in_time_order(write_f
         ("s2", 5000, "Exports keep timing out."),
     ]
     assert call.party("s2").affiliation is Affiliation.UNKNOWN
+
+
+def test_a_byte_order_mark_and_crlf_line_ends_do_not_disturb_json(write_file):
+    text = json.dumps(_bundle(), indent=2).replace("\n", "\r\n")
+    path = write_file("bom.json", b"\xef\xbb\xbf" + text.encode())
+
+    assert read_call_file(path)[0].call_id == "7001"
 
 
 def test_the_source_is_the_path_as_given(write_file):

@@ -84,6 +84,14 @@ def test_a_url_or_a_clock_time_is_not_a_speaker(write_file):
     ]
 
 
+def test_an_arrow_in_the_words_does_not_make_text_a_subtitle_file(write_file):
+    path = write_file("call.txt", "Dana: Settings --> Export is hidden.\n")
+
+    (call,) = read_call_file(path)
+
+    assert call.sentences[0].text == "Settings --> Export is hidden."
+
+
 def test_stamps_that_go_backwards_are_refused_naming_the_line(write_file):
     path = write_file("call.txt", "[00:50] Dana: Late.\n[00:20] Raj: Early.\n")
 
