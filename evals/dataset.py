@@ -1,4 +1,4 @@
-"""Labeled calls (`calltriage-eval/1`): what a careful human triager would have filed."""
+"""Labeled calls (`calltriage-eval/1`): what a careful human would have filed."""
 
 from __future__ import annotations
 
@@ -136,7 +136,7 @@ class Utterance(BaseModel):
 
 
 class Case(BaseModel):
-    """One labeled call. `call`, `transcript` and `workspace` stay as Gong and admins wrote them."""
+    """One labeled call; `call`, `transcript` and `workspace` stay as written."""
 
     format: Literal["calltriage-eval/1"]
     id: str = Field(min_length=1)
@@ -150,11 +150,15 @@ class Case(BaseModel):
     def _parts_are_readable(self) -> Case:
         _readable("transcript", lambda: self.turns)
         _readable("call.parties", lambda: self.parties)
-        workspace = _readable("workspace", lambda: Workspace.model_validate(self.workspace))
+        workspace = _readable(
+            "workspace", lambda: Workspace.model_validate(self.workspace)
+        )
         teams = {team.key for team in workspace.teams}
         for finding in self.expected.findings:
             if finding.team not in teams:
-                raise ValueError(f"finding {finding.id} names unknown team {finding.team}")
+                raise ValueError(
+                    f"finding {finding.id} names unknown team {finding.team}"
+                )
         return self
 
     @property
@@ -168,7 +172,7 @@ class Case(BaseModel):
 
     @cached_property
     def parties(self) -> dict[str, Party]:
-        """Parties by speaker id; parties who never spoke have no id and are left out."""
+        """Parties by speaker id; those who never spoke have no id and are left out."""
         found = {}
         for raw in self.call.get("parties", []):
             if raw.get("speakerId") is None:
@@ -207,13 +211,15 @@ _TURNS = TypeAdapter(list[GongTurn])
 
 
 def load_cases(paths: Sequence[Path]) -> list[Case]:
-    """Read labeled calls from files and folders (a folder's `*.json`, sorted by name)."""
+    """Read labeled calls from files and folders (a folder's `*.json`, by name)."""
     files = list(_case_files(paths))
     cases = [read_case(path) for path in files]
     seen: dict[str, Path] = {}
     for case, path in zip(cases, files, strict=True):
         if case.id in seen:
-            raise CaseError(f"{path} repeats case id {case.id!r} already used by {seen[case.id]}.")
+            raise CaseError(
+                f"{path} repeats case id {case.id!r} already used by {seen[case.id]}."
+            )
         seen[case.id] = path
     return cases
 
@@ -227,12 +233,16 @@ def read_case(path: Path) -> Case:
     except (ValueError, UnicodeDecodeError) as exc:
         raise CaseError(f"{path} is not valid JSON ({exc}).") from exc
     if not isinstance(data, dict):
-        raise CaseError(f"{path} holds a JSON {type(data).__name__}, not a labeled call.")
+        raise CaseError(
+            f"{path} holds a JSON {type(data).__name__}, not a labeled call."
+        )
 
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
-        raise CaseError(f"{path} is not a valid labeled call: {_first_error(exc)}.") from exc
+        raise CaseError(
+            f"{path} is not a valid labeled call: {_first_error(exc)}."
+        ) from exc
     if case.id != path.stem:
         raise CaseError(f"{path} has id {case.id!r}, which is not its file name.")
     return case

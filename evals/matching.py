@@ -60,7 +60,11 @@ def _assign(gains: list[list[int]]) -> list[int]:
 
 
 def _add_row(
-    row: int, cost: list[list[int]], row_pot: list[int], col_pot: list[int], owner: list[int]
+    row: int,
+    cost: list[list[int]],
+    row_pot: list[int],
+    col_pot: list[int],
+    owner: list[int],
 ) -> None:
     """Give `row` a column, shifting earlier rows along the cheapest augmenting path."""
     cols = len(col_pot) - 1
@@ -78,7 +82,9 @@ def _add_row(
         for candidate in range(1, cols + 1):
             if visited[candidate]:
                 continue
-            reduced = cost[current - 1][candidate - 1] - row_pot[current] - col_pot[candidate]
+            reduced = (
+                cost[current - 1][candidate - 1] - row_pot[current] - col_pot[candidate]
+            )
             if reduced < slack[candidate]:
                 slack[candidate], came_from[candidate] = reduced, col
             if slack[candidate] < step:
