@@ -148,7 +148,7 @@ class Case(BaseModel):
 
     @model_validator(mode="after")
     def _parts_are_readable(self) -> Case:
-        _readable("transcript", lambda: self.turns)
+        _readable("transcript", lambda: self.transcript_turns)
         _readable("call.parties", lambda: self.parties)
         workspace = _readable(
             "workspace", lambda: Workspace.model_validate(self.workspace)
@@ -167,7 +167,7 @@ class Case(BaseModel):
         return {"call": self.call, "transcript": self.transcript}
 
     @cached_property
-    def turns(self) -> list[GongTurn]:
+    def transcript_turns(self) -> list[GongTurn]:
         return _TURNS.validate_python(self.transcript)
 
     @cached_property
@@ -198,7 +198,7 @@ class Case(BaseModel):
                 end_ms=sentence.end,
                 text=sentence.text,
             )
-            for turn in self.turns
+            for turn in self.transcript_turns
             for sentence in turn.sentences
         ]
 

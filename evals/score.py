@@ -240,11 +240,15 @@ def _turns(utterances: list[Utterance]) -> Iterator[list[Utterance]]:
 
 
 def _span_text(start_ms: int, end_ms: int) -> str:
-    return f"{_clock(start_ms)}-{_clock(end_ms)}"
+    return f"{clock(start_ms)}-{clock(end_ms)}"
 
 
-def _clock(ms: int) -> str:
-    minutes, seconds = divmod(max(ms, 0) // 1000, 60)
+def clock(ms: int) -> str:
+    """`ms` as [h:]mm:ss."""
+    hours, rest = divmod(max(ms, 0) // 1000, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{seconds:02d}"
     return f"{minutes:02d}:{seconds:02d}"
 
 
