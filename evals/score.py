@@ -157,7 +157,7 @@ def _customer_correct(expected: Expected, linked: LinkedCustomer | None) -> bool
     return linked.created and (same_name or same_domain)
 
 
-# Grounding. TODO: share one normaliser and excerpt locator with tools.grounding.
+# Grounding.
 
 _NON_WORD = re.compile(r"[^\w\s]+")
 _SPACE = re.compile(r"\s+")
