@@ -66,12 +66,15 @@ def _only_local_http(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- Isolation: every data directory and database lives in tmp_path ---------------
 
 
+PRODUCT_ENV = ("CALLTRIAGE_", "ANTHROPIC_", "LINEAR_", "GONG_")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = {"CALLTRIAGE_TEST_POSTGRES_URL", "CALLTRIAGE_SHARED_DIR"}
     for name in list(os.environ):
-        if name.startswith(("CALLTRIAGE_", "ANTHROPIC_", "LINEAR_", "GONG_")):
-            if name not in {"CALLTRIAGE_TEST_POSTGRES_URL", "CALLTRIAGE_SHARED_DIR"}:
-                monkeypatch.delenv(name)
+        if name.startswith(PRODUCT_ENV) and name not in kept:
+            monkeypatch.delenv(name)
     monkeypatch.setenv("CALLTRIAGE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.chdir(tmp_path)
 
