@@ -55,6 +55,21 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("GONG_BEARER_TOKEN")
     )
 
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Shared secret a webhook request must carry"
+    )
+    gong_webhook_public_key: str | None = Field(
+        default=None, description="Gong's public key for signed JWT webhook headers"
+    )
+    webhook_url: str | None = Field(
+        default=None, description="The webhook's public URL, checked against the JWT"
+    )
+
+    @property
+    def gong_configured(self) -> bool:
+        has_key = self.gong_access_key is not None and self.gong_access_key_secret
+        return bool(has_key) or self.gong_bearer_token is not None
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

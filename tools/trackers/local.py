@@ -66,17 +66,22 @@ class LocalTracker:
         self, name: str, domains: list[str], external_ids: list[str]
     ) -> CustomerRecord:
         customer_id = customer_id_for(name)
-        with self.store.session() as session:
-            row = session.get(CustomerRow, customer_id)
-            if row is None:
-                row = CustomerRow(
-                    id=customer_id,
-                    name=name,
-                    domains=domains,
-                    external_ids=external_ids,
-                )
-                session.add(row)
-            return _customer(row)
+        try:
+            with self.store.session() as session:
+                row = session.get(CustomerRow, customer_id)
+                if row is None:
+                    row = CustomerRow(
+                        id=customer_id,
+                        name=name,
+                        domains=domains,
+                        external_ids=external_ids,
+                    )
+                    session.add(row)
+                return _customer(row)
+        except IntegrityError:
+            # Another worker created the same customer between our read and write.
+            with self.store.session() as session:
+                return _customer(session.get(CustomerRow, customer_id))
 
     async def issues_for_call(self, call_id: str) -> list[IssueRecord]:
         with self.store.session() as session:
