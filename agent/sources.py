@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 
 from agent.calls import Call
 from agent.claims import Claims
@@ -204,6 +205,14 @@ def read_state(store: Store, key: str) -> dict[str, Any]:
 
 
 def write_state(store: Store, key: str, value: dict[str, Any]) -> None:
+    try:
+        _write_state(store, key, value)
+    except IntegrityError:
+        # Another worker wrote the first value between our read and our write.
+        _write_state(store, key, value)
+
+
+def _write_state(store: Store, key: str, value: dict[str, Any]) -> None:
     with store.session() as session:
         row = session.get(StateRow, key) or StateRow(key=key)
         row.value, row.updated_at = value, utcnow()
