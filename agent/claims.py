@@ -122,6 +122,8 @@ class Claims:
             row = session.get(CallRow, call_id)
             if row is None:
                 return FAILED
+            if row.status == PROCESSING and row.claimed_by != self.worker_id:
+                return PROCESSING  # our lease ran out and another worker took over
             if row.status == PROCESSING:
                 row.attempts += 1
             row.error, row.claimed_by = error, None

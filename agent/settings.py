@@ -67,8 +67,9 @@ class Settings(BaseSettings):
 
     @property
     def gong_configured(self) -> bool:
-        has_key = self.gong_access_key is not None and self.gong_access_key_secret
-        return bool(has_key) or self.gong_bearer_token is not None
+        """Gong credentials are set: an access key and its secret, or a token."""
+        key_pair = (self.gong_access_key, self.gong_access_key_secret)
+        return None not in key_pair or self.gong_bearer_token is not None
 
     @property
     def resolved_database_url(self) -> str:

@@ -146,7 +146,7 @@ def worker(
         webhook=_webhook(settings, host, webhook_port) if webhook_port else None,
     )
 
-    logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
+    _log_each_call()
     runtime = open_runtime(settings, workspace_path)
     announce_triager(runtime)
     tally = asyncio.run(_run(runtime, options))
@@ -245,6 +245,14 @@ def _webhook(
         return auth, listen(host, port)
     except OSError as exc:
         fail(f"cannot accept webhooks on {host}:{port}: {exc.strerror}")
+
+
+def _log_each_call() -> None:
+    """A service logs what it does; request-level chatter stays out of it."""
+    root = logging.getLogger()
+    root.setLevel(min(root.level, logging.INFO))
+    for chatty in ("httpx", "alembic"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def _stop_on_signals(worker: Worker) -> None:

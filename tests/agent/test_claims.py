@@ -221,3 +221,17 @@ def test_on_postgres_a_row_locked_elsewhere_is_skipped_rather_than_waited_for(
         locking.rollback()
 
     assert [call.call_id for call in claimed] == ["call-001"]
+
+
+def test_a_worker_whose_lease_ran_out_cannot_fail_the_call_another_has_taken(
+    store: Store, clock: Clock
+) -> None:
+    queued(store, 1)
+    slow = Claims(store, "slow", clock=clock)
+    slow.claim(1)
+    clock.advance(minutes=6)
+    Claims(store, "fast", clock=clock).claim(1)
+
+    assert slow.fail("call-000", "timed out") == "processing"
+    row = ledger(store)["call-000"]
+    assert (row.claimed_by, row.attempts, row.error) == ("fast", 1, None)

@@ -202,7 +202,7 @@ def test_a_restart_after_a_crash_finishes_abandoned_calls_without_duplicates(
 
     async def crash_then_restart(http: httpx.AsyncClient) -> None:
         crashed = make_worker(store, gong_server, http, clock=clock, name="crashed")
-        await crashed._poll_all()
+        await crashed.sources[0].poll(crashed.claims)
         in_hand = crashed.claims.claim(4)
         await _file_without_finishing(store, in_hand[0])
 
