@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, update
 from sqlalchemy.exc import IntegrityError
@@ -182,7 +183,7 @@ class Claims:
             result = session.exec(update(CallRow).where(unchanged).values(**values))
             if result.rowcount != 1:
                 return None
-            return self._call_or_give_up(seen.call_id, values)
+        return self._claimed_call(seen, values)
 
     def _take(self, session: Session, row: CallRow, now: datetime) -> Call | None:
         """Claim `row`, already locked by this transaction."""
@@ -190,9 +191,9 @@ class Claims:
         for name, value in values.items():
             setattr(row, name, value)
         session.add(row)
-        return self._call_or_give_up(row.call_id, values, row)
+        return self._claimed_call(row, values)
 
-    def _claim_values(self, row: CallRow, now: datetime) -> dict:
+    def _claim_values(self, row: CallRow, now: datetime) -> dict[str, Any]:
         """The claim itself, or giving up when abandoned claims used every attempt."""
         attempts = row.attempts + (1 if row.status == PROCESSING else 0)
         if attempts >= self.max_attempts:
@@ -213,15 +214,11 @@ class Claims:
             updated_at=utcnow(),
         )
 
-    def _call_or_give_up(
-        self, call_id: str, values: dict, row: CallRow | None = None
-    ) -> Call | None:
+    def _claimed_call(self, row: CallRow, values: dict[str, Any]) -> Call | None:
+        """The call claimed, or None when the claim gave up on it instead."""
         if values["status"] == FAILED:
-            logger.warning("gave up on call %s: %s", call_id, values["error"])
+            logger.warning("gave up on call %s: %s", row.call_id, values["error"])
             return None
-        if row is None:
-            with self.store.session() as session:
-                row = session.get(CallRow, call_id)
         return Call.model_validate(row.payload)
 
     def _mine(self) -> ColumnElement[bool]:

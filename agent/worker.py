@@ -145,6 +145,9 @@ class Worker:
         finally:
             stopping.cancel()
             renewing.cancel()
+            # Left early by an error: the calls in hand give back their claims.
+            for task in running:
+                task.cancel()
 
     async def _process(self, call: Call) -> None:
         try:

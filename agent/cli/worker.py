@@ -57,7 +57,11 @@ class WorkerOptions:
 @main.command()
 @click.option("--once", is_flag=True, help="Poll once, triage what is queued, exit.")
 @click.option(
-    "--interval", type=float, default=300, show_default=True, help="Seconds per poll."
+    "--interval",
+    type=float,
+    default=300,
+    show_default=True,
+    help="Seconds between polls.",
 )
 @click.option(
     "--since",
@@ -129,11 +133,9 @@ def worker(
     """Find new Gong calls (or files), triage the eligible ones, survive restarts."""
     if once and webhook_port is not None:
         raise click.UsageError("--once and --webhook cannot be used together")
-    if (watch_dir is None or webhook_port is not None) and not settings.gong_configured:
-        fail(
-            "the worker needs Gong credentials: set GONG_ACCESS_KEY and "
-            "GONG_ACCESS_KEY_SECRET (or GONG_BEARER_TOKEN), or use --watch DIR"
-        )
+    if not settings.gong_configured:
+        _require_gong(watch_dir, webhook_port)
+    webhook = None if webhook_port is None else _webhook(settings, host, webhook_port)
     options = WorkerOptions(
         once=once,
         interval=interval,
@@ -143,7 +145,7 @@ def worker(
         lease=lease,
         grace=grace,
         watch_dir=watch_dir,
-        webhook=_webhook(settings, host, webhook_port) if webhook_port else None,
+        webhook=webhook,
     )
 
     _log_each_call()
@@ -153,6 +155,17 @@ def worker(
     click.echo(str(tally))
     failed = options.once and (tally.failed or tally.poll_errors)
     sys.exit(FAILED_EXIT if failed else 0)
+
+
+def _require_gong(watch_dir: Path | None, webhook_port: int | None) -> None:
+    """Without Gong credentials only a folder can be watched."""
+    credentials = "GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET (or GONG_BEARER_TOKEN)"
+    if webhook_port is not None:
+        fail(f"the webhook fetches each call from Gong: set {credentials}")
+    if watch_dir is None:
+        fail(
+            f"the worker needs Gong credentials: set {credentials}, or use --watch DIR"
+        )
 
 
 async def _run(runtime: Runtime, options: WorkerOptions) -> Tally:

@@ -108,6 +108,38 @@ def test_the_worker_without_gong_credentials_says_so_and_exits_2(
     )
 
 
+def test_a_webhook_without_gong_credentials_says_it_needs_them(
+    tmp_path: Path, database_url: str
+) -> None:
+    env = {
+        **os.environ,
+        "CALLTRIAGE_DATABASE_URL": database_url,
+        "CALLTRIAGE_WEBHOOK_SECRET": "s3cret",
+    }
+
+    result = calltriage("worker", "--webhook", "0", "--watch", tmp_path, env=env)
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        "calltriage: the webhook fetches each call from Gong: set GONG_ACCESS_KEY "
+        "and GONG_ACCESS_KEY_SECRET (or GONG_BEARER_TOKEN)\n"
+    )
+
+
+def test_a_webhook_without_a_secret_or_key_is_refused_before_it_listens(
+    gong_server: FakeGong, database_url: str
+) -> None:
+    result = calltriage(
+        "worker", "--webhook", "0", env=gong_env(gong_server, database_url)
+    )
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        "calltriage: the webhook needs CALLTRIAGE_WEBHOOK_SECRET or "
+        "CALLTRIAGE_GONG_WEBHOOK_PUBLIC_KEY to authenticate requests\n"
+    )
+
+
 def test_the_worker_once_exits_1_when_gong_cannot_be_polled(
     gong_server: FakeGong, database_url: str
 ) -> None:
