@@ -10,6 +10,7 @@ import click
 
 from agent.cli.common import (
     emit_json,
+    fail,
     main,
     open_runtime,
     with_settings,
@@ -17,7 +18,7 @@ from agent.cli.common import (
 )
 from agent.cli.render import call_json, print_call
 from agent.readers import ReadError, read_calls
-from agent.runtime import Runtime
+from agent.runtime import ConfigError, Runtime
 from agent.settings import Settings
 
 READ_FAILED_EXIT = 1
@@ -49,7 +50,10 @@ def process(
     settings = settings.model_copy(update=updates)
     runtime = open_runtime(settings, workspace_path)
     announce_triager(runtime)
-    ok = asyncio.run(_process_all(runtime, list(paths), as_json, again))
+    try:
+        ok = asyncio.run(_process_all(runtime, list(paths), as_json, again))
+    except ConfigError as exc:
+        fail(str(exc))
     sys.exit(0 if ok else READ_FAILED_EXIT)
 
 
