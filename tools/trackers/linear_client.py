@@ -82,7 +82,7 @@ class LinearClient:
     Retries use tenacity: it bounds attempts, takes an injected sleep and lets each
     wait depend on the error, which is all a rate limit's reset time needs.
     A write is retried after a timeout too, so every write sent through this client
-    must carry its own id (Linear then refuses the copy instead of making two).
+    must carry its own id or key (Linear then refuses or merges the copy).
     """
 
     def __init__(

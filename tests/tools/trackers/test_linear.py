@@ -134,7 +134,7 @@ async def test_an_issue_whose_answer_timed_out_is_found_on_retry_not_filed_again
     fake_linear.state.add_team("ENG", "Engineering")
     fake_linear.hold_answer_after("issueCreate")
     naps = Naps()
-    timeout = httpx.Timeout(5.0, read=0.3)
+    timeout = httpx.Timeout(5.0, read=0.5)
     async with linear(fake_linear, timeout=timeout, naps=naps) as tracker:
         record = await tracker.create_issue(draft())
 
@@ -147,7 +147,7 @@ async def test_an_issue_whose_answer_timed_out_is_found_on_retry_not_filed_again
 async def test_filing_again_after_the_client_gave_up_reuses_the_issue(fake_linear):
     fake_linear.state.add_team("ENG", "Engineering")
     fake_linear.hold_answer_after("issueCreate")
-    timeout = httpx.Timeout(5.0, read=0.3)
+    timeout = httpx.Timeout(5.0, read=0.5)
     async with linear(fake_linear, timeout=timeout, max_attempts=1) as tracker:
         with pytest.raises(LinearConnectionError):
             await tracker.create_issue(draft())
