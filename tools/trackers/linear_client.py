@@ -18,7 +18,7 @@ from tenacity import (
     wait_random,
 )
 
-from tools.trackers.base import TrackerError
+from tools.trackers.base import TrackerAuthError, TrackerError
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class LinearError(TrackerError):
         self.data = data
 
 
-class LinearAuthError(LinearError):
+class LinearAuthError(LinearError, TrackerAuthError):
     """The key was refused or may not do this; nothing works until it changes."""
 
 
