@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,3 +61,39 @@ def _only_local_http(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # --- End of network guard ---------------------------------------------------------
+
+
+# --- Isolation: every data directory and database lives in tmp_path ---------------
+
+
+PRODUCT_ENV = ("CALLTRIAGE_", "ANTHROPIC_", "LINEAR_", "GONG_")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = {"CALLTRIAGE_TEST_POSTGRES_URL", "CALLTRIAGE_SHARED_DIR"}
+    for name in list(os.environ):
+        if name.startswith(PRODUCT_ENV) and name not in kept:
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("CALLTRIAGE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+
+
+# --- Shared sample calls ----------------------------------------------------------
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The read-only folder of shared sample calls; the test skips when it is absent."""
+    configured = os.environ.get("CALLTRIAGE_SHARED_DIR")
+    if configured:
+        candidates = [Path(configured)]
+    else:
+        candidates = [REPO_ROOT.parent / "shared", Path("/work/shared")]
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    where = " or ".join(str(candidate) for candidate in candidates)
+    pytest.skip(f"the shared sample calls are not at {where}")

@@ -20,6 +20,7 @@ from agent.cli.render import call_json, print_call
 from agent.readers import ReadError, read_calls
 from agent.runtime import ConfigError, Runtime
 from agent.settings import Settings
+from tools.trackers.base import TrackerAuthError
 
 READ_FAILED_EXIT = 1
 
@@ -52,7 +53,7 @@ def process(
     announce_triager(runtime)
     try:
         ok = asyncio.run(_process_all(runtime, list(paths), as_json, again))
-    except ConfigError as exc:
+    except (ConfigError, TrackerAuthError) as exc:
         fail(str(exc))
     sys.exit(0 if ok else READ_FAILED_EXIT)
 

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from agent.calls import Call
+from agent.readers import ReadError, read_call_file, read_calls
+
+VTT = "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Dana>{words}</v>\n"
+
+
+def _sources(results: list[Call | ReadError]) -> list[tuple[str, str]]:
+    return [
+        ("error", Path(r.path).name) if isinstance(r, ReadError) else ("call", r.title)
+        for r in results
+    ]
+
+
+def test_a_folder_is_walked_sorted_skipping_hidden_workspace_and_other_files(
+    write_file, tmp_path
+):
+    write_file("b.vtt", VTT.format(words="Bee."))
+    write_file("a.srt", "1\n00:00:01,000 --> 00:00:02,000\nAy.\n")
+    write_file("sub/c.txt", "Dana: See.\n")
+    write_file(".hidden.vtt", VTT.format(words="Hidden."))
+    write_file(".cache/d.vtt", VTT.format(words="Cached."))
+    write_file("workspace.json", {"teams": []})
+    write_file("README.md", "Dana: not a call\n")
+
+    results = list(read_calls([tmp_path]))
+
+    assert _sources(results) == [("call", "a"), ("call", "b"), ("call", "c")]
+
+
+def test_one_bad_file_yields_its_error_and_the_rest_are_read(write_file):
+    paths = [
+        write_file("one.vtt", VTT.format(words="One.")),
+        write_file("empty.vtt", ""),
+        write_file("two.vtt", VTT.format(words="Two.")),
+    ]
+
+    results = list(read_calls(paths))
+
+    assert _sources(results) == [
+        ("call", "one"),
+        ("error", "empty.vtt"),
+        ("call", "two"),
+    ]
+    assert str(results[1]) == f"{paths[1]} is empty."
+
+
+def test_a_missing_path_is_an_error_naming_it(tmp_path):
+    missing = tmp_path / "gone.vtt"
+
+    (error,) = read_calls([missing])
+
+    assert isinstance(error, ReadError)
+    assert error.path == missing
+    assert str(error) == f"{missing} does not exist."
+
+
+def test_a_file_given_twice_is_read_once(write_file, tmp_path):
+    path = write_file("one.vtt", VTT.format(words="One."))
+
+    results = list(read_calls([path, tmp_path, Path(str(path))]))
+
+    assert _sources(results) == [("call", "one")]
+
+
+def test_calls_and_transcripts_given_in_separate_folders_pair_up(write_file, tmp_path):
+    write_file("calls/page1.json", {"calls": [{"metaData": {"id": "42"}}]})
+    write_file(
+        "transcripts/page1.json",
+        {"callTranscripts": [{"callId": "42", "transcript": [
+            {"speakerId": "s1", "sentences": [{"start": 0, "end": 900, "text": "Hi."}]}
+        ]}]},
+    )  # fmt: skip
+
+    (call,) = read_calls([tmp_path / "transcripts", tmp_path / "calls"])
+
+    assert [s.text for s in call.sentences] == ["Hi."]
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"   \n\t\n", "is empty"),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            "is a binary file, not a call transcript",
+        ),
+        (b"Dana: caf\xe9\n", "is not UTF-8 text (bad byte at offset 9)"),
+        ("Dana: hi\n".encode("utf-16"), "is UTF-16 text; save it as UTF-8"),
+        (b'[{"id": 1}]', "is JSON but not a Gong call bundle or Gong API response"),
+    ],
+)
+def test_unreadable_content_is_one_sentence_naming_the_file(
+    write_file, content, problem
+):
+    path = write_file("call.txt", content)
+
+    with pytest.raises(ReadError) as caught:
+        read_call_file(path)
+
+    assert str(caught.value) == f"{path} {problem}."
+
+
+def test_a_folder_is_not_a_call_file(tmp_path):
+    with pytest.raises(ReadError, match="is a folder, not a call file"):
+        read_call_file(tmp_path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_an_unreadable_file_says_permission_denied(write_file):
+    path = write_file("locked.vtt", VTT.format(words="Secret."))
+    path.chmod(0)
+
+    with pytest.raises(ReadError, match="cannot be read: permission denied"):
+        read_call_file(path)
+
+
+def test_the_shared_calls_folder_reads_without_errors(shared_dir):
+    results = list(read_calls([shared_dir / "calls"]))
+
+    assert not [r for r in results if isinstance(r, ReadError)]
+    assert len(results) == 3 + 9 + 9
