@@ -93,6 +93,14 @@ class ClaudeTriager:
         self.options = options
         self.registry = registry
 
+    @property
+    def model(self) -> str:
+        return self.options.model
+
+    @property
+    def prompt_version(self) -> str:
+        return prompt_version()
+
     @classmethod
     def from_settings(cls, settings: Settings) -> ClaudeTriager:
         if settings.anthropic_api_key is None:
@@ -109,9 +117,7 @@ class ClaudeTriager:
 
     async def triage(self, ctx: ToolContext) -> TriageRun:
         """Read the call window by window; a limit ends the run as `partial`."""
-        run = TriageRun(
-            self.name, model=self.options.model, prompt_version=prompt_version()
-        )
+        run = TriageRun(self.name, model=self.model, prompt_version=self.prompt_version)
         turns = turn_views(ctx.call, ctx.workspace)
         windows = self._windows(ctx, turns)
         read: list[Window] = []
