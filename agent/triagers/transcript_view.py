@@ -11,7 +11,7 @@ import re
 
 from pydantic import BaseModel
 
-from agent.calls import Affiliation, Call, Party
+from agent.calls import Call, Party
 from agent.workspace import Workspace
 from prompts import environment
 
@@ -77,13 +77,6 @@ def affiliation_label(party: Party, workspace: Workspace) -> str:
     if party.email_domain and party.email_domain in internal_domains:
         return "internal"
     return party.affiliation.value.lower()
-
-
-def is_internal(party: Party, workspace: Workspace) -> bool:
-    return (
-        party.affiliation == Affiliation.INTERNAL
-        or affiliation_label(party, workspace) == "internal"
-    )
 
 
 def data_text(text: str) -> str:
