@@ -22,10 +22,11 @@ from agent.triagers.api_errors import (
     describe_api_error,
     stop_if_misconfigured,
 )
-from agent.triagers.conversation import Conversation, RunLimitReached
+from agent.triagers.conversation import Conversation, RunEndedEarly
 from agent.triagers.prompt_views import prompt_version
 from agent.triagers.transcript_view import (
     CHARS_PER_TOKEN,
+    TurnView,
     Window,
     coverage,
     plan_windows,
@@ -33,6 +34,7 @@ from agent.triagers.transcript_view import (
 )
 from tools.context import ToolContext
 from tools.registry import ToolRegistry, ToolStop
+from tools.trackers.base import TrackerAuthError, TrackerError
 from tools.triage import registry as triage_registry
 
 __all__ = ["ClaudeOptions", "ClaudeTriager", "TriagerConfigError"]
@@ -126,16 +128,21 @@ class ClaudeTriager:
             try:
                 for window in windows:
                     read.append(window)
-                    await conversation.read(window, len(windows))
-            except (RunLimitReached, ToolStop) as exc:
+                    await conversation.read(window)
+            except (RunEndedEarly, ToolStop) as exc:
                 run.outcome, run.error = "partial", str(exc)
             except anthropic.APIError as exc:
                 stop_if_misconfigured(exc, self.options.model)
                 run.outcome, run.error = "failed", describe_api_error(exc)
+            except TrackerAuthError:
+                raise
+            except TrackerError as exc:
+                # Failing here rather than in the pipeline keeps the tokens spent.
+                run.outcome, run.error = "failed", str(exc)
         self._account(run, conversation, coverage(read, turns))
         return run
 
-    def _windows(self, ctx: ToolContext, turns) -> list[Window]:
+    def _windows(self, ctx: ToolContext, turns: list[TurnView]) -> list[Window]:
         limit = self.options.window_chars
         windows = plan_windows(turns, limit, int(limit * self.options.window_overlap))
         if len(windows) > 1:

@@ -36,8 +36,9 @@ CUT_OFF_TEXT_NOTICE = (
 )
 
 
-class RunLimitReached(Exception):
-    """A limit on turns, tokens or cut-off replies; the run ends as `partial`."""
+class RunEndedEarly(Exception):
+    """A limit on turns, tokens or cut-off replies was reached, or the model
+    stopped on its own account; the run ends as `partial`."""
 
 
 class Conversation:
@@ -63,7 +64,7 @@ class Conversation:
         ]
         self.tools = tool_definitions(registry)
 
-    async def read(self, window: Window, windows: int) -> None:
+    async def read(self, window: Window) -> None:
         """Talk the model through one window until it ends its turn."""
         prompt = call_prompt(
             self.ctx.call,
@@ -82,15 +83,23 @@ class Conversation:
                 messages.append(_user(*_cut_off_answers(reply)))
                 continue
             cut_offs = 0
-            if reply.stop_reason == "pause_turn":
-                continue
-            if reply.stop_reason in {"refusal", "model_context_window_exceeded"}:
-                raise RunLimitReached(f"the model stopped: {reply.stop_reason}")
-            uses = [block for block in reply.content if block.type == "tool_use"]
-            if not uses:
-                logger.debug("window %d/%d done: %s", window.number, windows, reply)
+            answers = await self._answer(reply)
+            if answers is None:
+                logger.debug("window %d/%d read", window.number, window.count)
                 return
-            messages.append(_user(*[await self._run_tool(use) for use in uses]))
+            if answers:
+                messages.append(_user(*answers))
+
+    async def _answer(self, reply: Message) -> list[dict[str, Any]] | None:
+        """The results of the tools `reply` asks for; None when the model is done."""
+        if reply.stop_reason == "pause_turn":
+            return []
+        if reply.stop_reason in {"refusal", "model_context_window_exceeded"}:
+            raise RunEndedEarly(f"the model stopped: {reply.stop_reason}")
+        uses = [block for block in reply.content if block.type == "tool_use"]
+        if not uses:
+            return None
+        return [await self._run_tool(use) for use in uses]
 
     async def _ask(self, messages: list[dict[str, Any]]) -> Message:
         self._check_limits()
@@ -114,18 +123,18 @@ class Conversation:
 
     def _check_limits(self) -> None:
         if self.model_calls >= self.options.max_turns:
-            raise RunLimitReached(
+            raise RunEndedEarly(
                 f"stopped at the limit of {self.options.max_turns} model turns per call"
             )
         if self.usage.total >= self.options.max_tokens_per_call:
-            raise RunLimitReached(
+            raise RunEndedEarly(
                 f"stopped after {self.usage.total} tokens, over the limit of "
                 f"{self.options.max_tokens_per_call} per call"
             )
 
     def _allow_cut_off(self, cut_offs: int) -> int:
         if cut_offs + 1 > MAX_CUT_OFF_REPLIES:
-            raise RunLimitReached(
+            raise RunEndedEarly(
                 f"stopped after {cut_offs + 1} replies in a row were cut off at "
                 f"{self.options.max_reply_tokens} output tokens"
             )
