@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,14 +13,22 @@ from agent.cli.process import announce_triager
 from agent.runtime import ConfigError
 from agent.settings import Settings
 
+if TYPE_CHECKING:
+    from mcp.server.lowlevel import Server
+
+# The MCP SDK and the server are imported inside the command: loading them would
+# double every other command's start-up time, and the server imports the CLI's
+# renderings, which would make the imports circular.
+
 
 @main.command("mcp")
 @workspace_option
 @click.option(
     "--http",
     "port",
-    type=click.IntRange(1, 65535),
-    help="Serve streamable HTTP on this port (path /mcp) instead of stdio.",
+    type=click.IntRange(0, 65535),
+    help="Serve streamable HTTP on this port (path /mcp) instead of stdio; "
+    "0 picks a free port.",
 )
 @click.option(
     "--host",
@@ -48,8 +57,9 @@ def mcp(
     model: str | None,
 ) -> None:
     """Serve the triage tools, the call ledger and the Triage queue to MCP clients."""
-    # Imported here: the server imports the CLI's renderings, which import this package.
-    from agent.mcp import TriageService, build_server, serve_http, serve_stdio
+    from agent.mcp.server import build_server
+    from agent.mcp.service import TriageService
+    from agent.mcp.transport import serve_stdio
 
     updates = {k: v for k, v in {"tracker": tracker, "model": model}.items() if v}
     settings = settings.model_copy(update=updates)
@@ -63,8 +73,20 @@ def mcp(
         if port is None:
             asyncio.run(serve_stdio(server))
         else:
-            asyncio.run(serve_http(server, host, port, token))
-    except ConfigError as exc:
-        fail(str(exc))
+            _serve_http(server, host, port, token)
     except KeyboardInterrupt:
         pass
+
+
+def _serve_http(server: Server[Any], host: str, port: int, token: str | None) -> None:
+    from agent.mcp.transport import endpoint_url, http_app, listen, serve_http
+
+    try:
+        app = http_app(server, host, token)
+        sock = listen(host, port)
+    except ConfigError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot listen on {host} port {port}: {exc.strerror or exc}")
+    click.echo(f"calltriage: serving MCP at {endpoint_url(sock)}", err=True)
+    asyncio.run(serve_http(app, sock))

@@ -147,7 +147,7 @@ class TriageService:
 
     def _calls_to_triage(self, call_id: str | None, path: str | None) -> list[Call]:
         if (call_id is None) == (path is None):
-            raise ToolRefusal("give either call_id or path, not both")
+            raise ToolRefusal("give a call_id or a path, one of the two")
         if call_id is not None:
             return [self.call(call_id)]
         try:

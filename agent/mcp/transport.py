@@ -26,17 +26,23 @@ async def serve_stdio(server: Server[Any]) -> None:
         )
 
 
-async def serve_http(
-    server: Server[Any],
-    host: str,
-    port: int,
-    token: str | None,
-    sockets: list[socket.socket] | None = None,
-) -> None:
-    """Serve streamable HTTP at http://host:port/mcp until interrupted."""
-    app = http_app(server, host, token)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning")
-    await uvicorn.Server(config).serve(sockets=sockets)
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket on `host`:`port`; port 0 picks a free one."""
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    return socket.create_server((host, port), family=family)
+
+
+def endpoint_url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}{MCP_PATH}"
+
+
+async def serve_http(app: ASGIApp, sock: socket.socket) -> None:
+    """Serve `app` on the listening `sock` until the process is interrupted."""
+    config = uvicorn.Config(app, log_level="warning")
+    await uvicorn.Server(config).serve(sockets=[sock])
 
 
 def http_app(server: Server[Any], host: str, token: str | None) -> ASGIApp:
