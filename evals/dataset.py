@@ -10,7 +10,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, model_validator
 
-from agent.calls import Party
+from agent.calls import Call, Party, Sentence
 from agent.workspace import Workspace
 from tools.trackers.base import IssueKind
 
@@ -201,6 +201,25 @@ class Case(BaseModel):
             for turn in self.transcript_turns
             for sentence in turn.sentences
         ]
+
+    @cached_property
+    def as_call(self) -> Call:
+        """The transcript as a call, for checking excerpts against it."""
+        sentences = [
+            Sentence(
+                speaker_id=u.speaker_id,
+                start_ms=u.start_ms,
+                end_ms=u.end_ms,
+                text=u.text,
+            )
+            for u in self.utterances
+        ]
+        return Call(
+            call_id=self.id,
+            source=self.id,
+            parties=list(self.parties.values()),
+            sentences=sentences,
+        )
 
     def speaker_name(self, speaker_id: str) -> str:
         party = self.parties.get(speaker_id) or Party(speaker_id=speaker_id)
