@@ -15,7 +15,7 @@ from agent.mcp import resources
 from agent.mcp.prompt import triage_prompt
 from agent.mcp.service import TriageService
 from agent.mcp.tools import mcp_tools
-from tools.registry import ToolRefusal
+from tools.registry import ToolOutcome, ToolRefusal
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,14 @@ class Handlers:
                 types.INVALID_PARAMS,
                 f"there is no tool {params.name!r}; use one of: {known}",
             )
-        outcome = await tool.run(self.service, params.arguments or {})
+        try:
+            outcome = await tool.run(self.service, params.arguments or {})
+        except Exception:  # the top of a tool call: the client hears of any failure
+            logger.exception("tool %s failed", params.name)
+            outcome = ToolOutcome(
+                f"{params.name} failed unexpectedly; the server's log has the details",
+                is_error=True,
+            )
         if outcome.is_error:
             logger.info("tool %s refused: %s", params.name, outcome.content)
         return types.CallToolResult(
@@ -111,7 +118,11 @@ class Handlers:
                 types.INVALID_PARAMS,
                 f"there is no prompt {params.name!r}; use {TRIAGE_PROMPT.name}",
             )
-        call_id = (params.arguments or {}).get("call_id", "")
+        call_id = (params.arguments or {}).get("call_id")
+        if not call_id:
+            raise MCPError(
+                types.INVALID_PARAMS, "the triage_call prompt needs a call_id"
+            )
         try:
             call = self.service.call(call_id)
         except ToolRefusal as exc:

@@ -36,13 +36,7 @@ class TriageService:
 
     def call(self, call_id: str) -> Call:
         """The call the ledger holds under `call_id`."""
-        row = self.ledger.get(call_id)
-        if row is None or row.payload is None:
-            raise ToolRefusal(
-                f"there is no call {call_id!r} in the ledger; list_calls shows the "
-                "known calls, and triage_call with a path adds one"
-            )
-        return Call.model_validate(row.payload)
+        return Call.model_validate(self._ledger_row(call_id).payload)
 
     def calls(
         self, status: str | None = None, limit: int | None = 50
@@ -74,7 +68,9 @@ class TriageService:
             results.append(call_json(await pipeline.process(call, again=again)))
         return results
 
-    def transcript(self, call_id: str, cursor: str | None, limit: int) -> dict:
+    def transcript(
+        self, call_id: str, cursor: str | None, limit: int
+    ) -> dict[str, Any]:
         """One page of a call's transcript, at most `limit` characters of it."""
         call = self.call(call_id)
         page = transcript_page(call, _cursor_position(call, cursor), limit)
@@ -123,25 +119,33 @@ class TriageService:
         }
         return _issue_detail(self._queue_action(actions[action]))
 
+    def _ledger_row(self, call_id: str) -> CallRow:
+        row = self.ledger.get(call_id)
+        if row is None or row.payload is None:
+            raise ToolRefusal(
+                f"there is no call {call_id!r} in the ledger; list_calls shows the "
+                "known calls, and triage_call with a path adds one"
+            )
+        return row
+
     async def _tool_context(self, call_id: str) -> ToolContext:
         """A context for one tool call that knows what earlier calls filed."""
-        call = self.call(call_id)
-        row = self.ledger.get(call_id)
-        if row is not None and row.status == "skipped":
+        row = self._ledger_row(call_id)
+        if row.status == "skipped":
             raise ToolRefusal(
                 f"call {call_id!r} was skipped ({row.skip_reason}); "
                 "nothing is filed from it"
             )
         runtime = self.runtime
         ctx = ToolContext(
-            call,
+            Call.model_validate(row.payload),
             runtime.tracker,
             runtime.workspace,
             max_issues=runtime.settings.max_issues_per_call,
         )
         # The issue limit holds for the call, not for one tool call.
         ctx.issues = await runtime.tracker.issues_for_call(call_id)
-        if row is not None and row.customer_id:
+        if row.customer_id:
             ctx.customer = await runtime.tracker.get_customer(row.customer_id)
         return ctx
 

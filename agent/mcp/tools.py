@@ -71,7 +71,10 @@ class TriageCallArguments(Arguments):
     ] = None
     path: Annotated[
         str | None,
-        Field(description="A call file on the server: Gong JSON, WebVTT, SRT or text"),
+        Field(
+            description="A call file where calltriage runs: Gong JSON, WebVTT, "
+            "SRT or text"
+        ),
     ] = None
     again: Annotated[
         bool, Field(description="Triage again a call that was already triaged")
@@ -101,19 +104,25 @@ class UpdateTriageIssueArguments(Arguments):
     ] = None
 
 
-async def list_calls(service: TriageService, args: ListCallsArguments) -> Any:
+async def list_calls(
+    service: TriageService, args: ListCallsArguments
+) -> list[dict[str, Any]]:
     """The calls calltriage has seen, with their status (pending, triaged, skipped,
     failed), why a skipped call was skipped, and how many issues each has."""
     return service.calls(args.status, args.limit)
 
 
-async def get_transcript(service: TriageService, args: GetTranscriptArguments) -> Any:
+async def get_transcript(
+    service: TriageService, args: GetTranscriptArguments
+) -> dict[str, Any]:
     """One page of a call's transcript: each turn's speaker and affiliation, then
     its sentences with [mm:ss] stamps. Pass next_cursor back for the next page."""
     return service.transcript(args.call_id, args.cursor, args.limit)
 
 
-async def triage_call(service: TriageService, args: TriageCallArguments) -> Any:
+async def triage_call(
+    service: TriageService, args: TriageCallArguments
+) -> list[dict[str, Any]]:
     """Run calltriage's configured triager on a call, given by call_id or by the
     path of a call file, and return what it filed: one result per call. A file's
     calls join the ledger, so the other tools can then act on them by call_id."""
@@ -122,7 +131,7 @@ async def triage_call(service: TriageService, args: TriageCallArguments) -> Any:
 
 async def list_triage_issues(
     service: TriageService, args: ListTriageIssuesArguments
-) -> Any:
+) -> list[dict[str, Any]]:
     """Issues in the local Triage queue, oldest first, with their excerpts. The
     whole description is in the issue's resource, at its uri."""
     return service.issues(args.status, args.call_id, args.limit)
@@ -130,7 +139,7 @@ async def list_triage_issues(
 
 async def update_triage_issue(
     service: TriageService, args: UpdateTriageIssueArguments
-) -> Any:
+) -> dict[str, Any]:
     """Accept an issue into its team's backlog, decline it, mark it a duplicate of
     another issue, or move it to another team."""
     return service.update_issue(
@@ -178,8 +187,8 @@ def _with_call_id(schema: dict[str, Any]) -> dict[str, Any]:
     """`schema` with CallSelector's call_id as its first, required property."""
     selector = CallSelector.model_json_schema()
     combined = copy.deepcopy(schema)
-    combined["properties"] = selector["properties"] | schema.get("properties", {})
-    combined["required"] = selector["required"] + schema.get("required", [])
+    combined["properties"] = selector["properties"] | combined.get("properties", {})
+    combined["required"] = selector["required"] + combined.get("required", [])
     return combined
 
 

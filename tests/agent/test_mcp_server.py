@@ -31,6 +31,7 @@ from tools.triage import registry
 pytestmark = pytest.mark.anyio
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "mcp_tools.json"
+README = Path(__file__).parents[2] / "README.md"
 REQUEST_MS = 185_000
 TRIAGE_TOOLS = [
     "search_customers",
@@ -136,6 +137,23 @@ async def test_a_legacy_client_sees_the_same_tools(runtime: Runtime) -> None:
     async with Client(server, mode="legacy") as legacy:
         names = [tool.name for tool in (await legacy.list_tools()).tools]
     assert names == TRIAGE_TOOLS + OTHER_TOOLS
+
+
+async def test_an_unexpected_failure_is_a_tool_error_and_logged(
+    runtime: Runtime,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    service = TriageService(runtime)
+
+    def broken(status: str | None = None, limit: int | None = 50) -> list[Any]:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(service, "calls", broken)
+    async with Client(build_server(service)) as client:
+        message = await refusal(client, "list_calls", {})
+    assert message == "list_calls failed unexpectedly; the server's log has the details"
+    assert "disk on fire" in caplog.text
 
 
 async def test_an_unknown_tool_is_a_protocol_error(client: Client) -> None:
@@ -448,27 +466,39 @@ async def test_the_triage_prompt_holds_the_instructions_teams_and_call(
 async def test_the_triage_prompt_needs_a_known_call(client: Client) -> None:
     with pytest.raises(MCPError, match="there is no call '42'"):
         await client.get_prompt("triage_call", {"call_id": "42"})
+    with pytest.raises(MCPError, match="the triage_call prompt needs a call_id"):
+        await client.get_prompt("triage_call", {})
 
 
 # --- End to end over stdio ------------------------------------------------------
 
 
+def claude_desktop_entry() -> dict[str, Any]:
+    """The calltriage entry of the Claude Desktop configuration the README shows."""
+    readme = README.read_text(encoding="utf-8")
+    section = readme.split("## Use from an MCP client", 1)[1]
+    snippet = section.split("```json\n", 1)[1].split("```", 1)[0]
+    return json.loads(snippet)["mcpServers"]["calltriage"]
+
+
 async def test_a_client_over_stdio_triages_a_call_and_reads_the_issue_back(
     tmp_path: Path, call_file: Path
 ) -> None:
-    console_script = Path(sys.executable).with_name("calltriage")
+    entry = claude_desktop_entry()
+    console_script = Path(sys.executable).with_name(Path(entry["command"]).name)
     if not console_script.exists():
         pytest.skip(
             f"the calltriage console script is not installed at {console_script}"
         )
     workspace = write_json(tmp_path / "workspace.json", WORKSPACE.model_dump())
+    values = {
+        "CALLTRIAGE_DATABASE_URL": f"sqlite:///{tmp_path / 'stdio.db'}",
+        "CALLTRIAGE_WORKSPACE": str(workspace),
+    }
     server = StdioServerParameters(
         command=str(console_script),
-        args=["mcp"],
-        env={
-            "CALLTRIAGE_DATABASE_URL": f"sqlite:///{tmp_path / 'stdio.db'}",
-            "CALLTRIAGE_WORKSPACE": str(workspace),
-        },
+        args=entry["args"],
+        env={name: values[name] for name in entry["env"]},
         cwd=tmp_path,
     )
     with (tmp_path / "server.log").open("w") as errlog:
