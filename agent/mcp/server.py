@@ -80,7 +80,7 @@ class Handlers:
                 is_error=True,
             )
         if outcome.is_error:
-            logger.info("tool %s refused: %s", params.name, outcome.content)
+            logger.debug("tool %s refused: %s", params.name, outcome.content)
         return types.CallToolResult(
             content=[types.TextContent(text=outcome.content)],
             is_error=outcome.is_error,

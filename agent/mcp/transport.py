@@ -47,13 +47,13 @@ async def serve_http(app: ASGIApp, sock: socket.socket) -> None:
 
 def http_app(server: Server[Any], host: str, token: str | None) -> ASGIApp:
     """The streamable HTTP app; behind a bearer token whenever one is given."""
-    if token is None and not is_loopback(host):
+    if not token and not is_loopback(host):
         raise ConfigError(
             f"serving MCP on {host} lets other machines in; give a token with "
             "--token or CALLTRIAGE_MCP_TOKEN, or bind to 127.0.0.1"
         )
     app = server.streamable_http_app(streamable_http_path=MCP_PATH, host=host)
-    return app if token is None else BearerTokenGuard(app, token)
+    return BearerTokenGuard(app, token) if token else app
 
 
 def is_loopback(host: str) -> bool:

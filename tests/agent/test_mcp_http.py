@@ -152,8 +152,9 @@ async def announced_url(process: Process) -> str:
 
 
 def test_binding_beyond_loopback_needs_a_token(server: Server[Any]) -> None:
-    with pytest.raises(ConfigError, match="serving MCP on 0.0.0.0 lets other machines"):
-        http_app(server, "0.0.0.0", None)
+    for no_token in (None, ""):
+        with pytest.raises(ConfigError, match="serving MCP on 0.0.0.0 lets other"):
+            http_app(server, "0.0.0.0", no_token)
     assert isinstance(http_app(server, "0.0.0.0", TOKEN), BearerTokenGuard)
 
 
