@@ -127,7 +127,10 @@ class Handlers:
             call = self.service.call(call_id)
         except ToolRefusal as exc:
             raise MCPError(types.INVALID_PARAMS, str(exc)) from exc
-        text = triage_prompt(call, self.service.runtime.workspace)
+        runtime = self.service.runtime
+        text = triage_prompt(
+            call, runtime.workspace, runtime.settings.max_issues_per_call
+        )
         message = types.PromptMessage(role="user", content=types.TextContent(text=text))
         return types.GetPromptResult(
             description=f"Triage call {call.call_id}", messages=[message]

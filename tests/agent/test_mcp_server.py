@@ -458,9 +458,10 @@ async def test_the_triage_prompt_holds_the_instructions_teams_and_call(
     text = message.content.text
     assert message.role == "user"
     assert f'Pass call_id "{CALL_ID}" to every tool.' in text
-    assert "- RPT: Reporting." in text
+    assert "`RPT` Reporting" in text
     assert WORKSPACE.guidance in text
-    assert f"[03:05] {REQUEST}" in text
+    assert REQUEST in text and "[03:05]" in text
+    assert f'<transcript call_id="{CALL_ID}">' in text
 
 
 async def test_the_triage_prompt_needs_a_known_call(client: Client) -> None:
