@@ -94,7 +94,12 @@ class ToolRegistry:
                 f"there is no tool {name!r}; use one of: {known}", True
             )
         else:
-            outcome = await tool.run(ctx, arguments)
+            try:
+                outcome = await tool.run(ctx, arguments)
+            except ToolStop as exc:
+                # The call that ended the run belongs in the run's record too.
+                ctx.record_tool_call(name, arguments, str(exc), is_error=True)
+                raise
         ctx.record_tool_call(name, arguments, outcome.content, outcome.is_error)
         return outcome
 
