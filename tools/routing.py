@@ -21,7 +21,10 @@ STOPWORDS = frozenset(
 _WORD = re.compile(r"[a-z0-9]+")
 _CLAUSE = re.compile(r"[,;:()]|\bunless\b|\bexcept\b|\bbut\b|\bwhich\b", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-_NEGATION = {"not", "never", "nor"}
+# "t" is what is left of "don't" and "isn't" once words are split on apostrophes.
+_NEGATION = {"not", "never", "nor", "t"}
+# How far before a team's name a negation still applies: "do not go to RX".
+_NEGATION_REACH = 3
 GUIDANCE_WEIGHT = 3.0
 
 
@@ -93,7 +96,8 @@ def _targets(clause: str, names: dict[str, str]) -> list[str]:
     found = []
     for index, token in enumerate(tokens):
         key = names.get(token)
-        negated = any(word in _NEGATION for word in tokens[max(0, index - 2) : index])
+        before = tokens[max(0, index - _NEGATION_REACH) : index]
+        negated = any(word in _NEGATION for word in before)
         if key and not negated and key not in found:
             found.append(key)
     return found
