@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from agent.calls import Affiliation
-from prompts import render
 from tools.context import ToolContext
+from tools.description import IssueDescription, render_description
 from tools.domains import domain_of, is_public_email_domain
 from tools.grounding import GroundingError, locate
 from tools.links import moment_link
@@ -234,8 +234,7 @@ def describe(
 ) -> str:
     """The issue body, rendered from its template."""
     call = ctx.call
-    return render(
-        "issue_description.md.j2",
+    context = IssueDescription(
         summary=summary.strip(),
         motivation=motivation.strip(),
         excerpts=excerpts,
@@ -244,6 +243,7 @@ def describe(
         customer_name=customer.name if customer else None,
         recording_url=call.url,
     )
+    return render_description(context)
 
 
 def _team_key(ctx: ToolContext, team: str) -> str:
