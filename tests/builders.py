@@ -34,6 +34,14 @@ SCRIPT = [
     ("cust", 31_000, 36_000, "Single sign-on with Okta is a must-have for security."),
 ]
 
+# Findings far enough apart that the offline triager files each on its own.
+FEEDBACK_SCRIPT = [
+    ("rep", 0, 4_000, "Thanks for joining, how is the rollout going?"),
+    ("cust", 60_000, 66_000, "The mobile app crashes every time I open the map."),
+    ("rep", 70_000, 74_000, "Sorry to hear that, which phone is it?"),
+    ("cust", 180_000, 186_000, "We really need a way to schedule the CSV export."),
+]
+
 TEAMS = [
     {"key": "DATA", "name": "Reporting", "description": "Reports, exports, CSV"},
     {"key": "MOBI", "name": "Mobile", "description": "The iOS and Android apps, map"},
@@ -79,3 +87,49 @@ def call(**changes: Any) -> Call:
         ],
     }
     return Call(**(fields | changes))
+
+
+def gong_bundle(call: Call) -> dict[str, Any]:
+    """`call` as a Gong JSON bundle of the shape the readers take."""
+    account = call.accounts[0] if call.accounts else None
+    context = []
+    if account is not None:
+        fields = [
+            {"name": "Name", "value": account.name},
+            {"name": "Website", "value": account.website},
+        ]
+        objects = [
+            {"objectType": "Account", "objectId": account.object_id, "fields": fields}
+        ]
+        context = [{"system": account.system, "objects": objects}]
+    meta = {
+        "id": call.call_id,
+        "url": call.url,
+        "title": call.title,
+        "started": call.started.isoformat() if call.started else None,
+        "duration": call.duration_s,
+        "scope": call.scope,
+        "isPrivate": call.is_private,
+    }
+    parties = [
+        {
+            "speakerId": party.speaker_id,
+            "name": party.name,
+            "emailAddress": party.email,
+            "affiliation": party.affiliation.value,
+        }
+        for party in call.parties
+    ]
+    transcript = [
+        {
+            "speakerId": turn[0].speaker_id,
+            "sentences": [
+                {"start": s.start_ms, "end": s.end_ms, "text": s.text} for s in turn
+            ],
+        }
+        for turn in call.turns()
+    ]
+    return {
+        "call": {"metaData": meta, "parties": parties, "context": context},
+        "transcript": transcript,
+    }

@@ -66,12 +66,22 @@ def _only_local_http(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- Isolation: every data directory and database lives in tmp_path ---------------
 
 
+# Variables that steer the test run itself rather than the product.
+KEPT_VARIABLES = frozenset(
+    {
+        "CALLTRIAGE_TEST_POSTGRES_URL",
+        "CALLTRIAGE_SHARED_DIR",
+        "CALLTRIAGE_UPDATE_SNAPSHOTS",
+    }
+)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    prefixes = ("CALLTRIAGE_", "ANTHROPIC_", "LINEAR_", "GONG_")
     for name in list(os.environ):
-        if name.startswith(("CALLTRIAGE_", "ANTHROPIC_", "LINEAR_", "GONG_")):
-            if name not in {"CALLTRIAGE_TEST_POSTGRES_URL", "CALLTRIAGE_SHARED_DIR"}:
-                monkeypatch.delenv(name)
+        if name.startswith(prefixes) and name not in KEPT_VARIABLES:
+            monkeypatch.delenv(name)
     monkeypatch.setenv("CALLTRIAGE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.chdir(tmp_path)
 
