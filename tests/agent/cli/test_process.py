@@ -182,3 +182,26 @@ def test_a_database_url_from_the_environment_is_used(
     message = _config_error(invoke, "process", call_file())
 
     assert "'not a url' is not a database URL" in message
+
+
+def test_processing_without_any_teams_is_a_config_error_that_consumes_no_call(
+    invoke: Invoke, workspace_file: Path, call_file: Callable[..., Path]
+) -> None:
+    path = call_file()
+
+    message = _config_error(invoke, "process", path)
+    later = invoke("process", path, "--workspace", workspace_file, "--json")
+
+    assert "no teams" in message and "--workspace" in message
+    [line] = json_lines(later.stdout)
+    assert line["status"] == "triaged" and line["new_issues"] == 2
+
+
+def test_a_setting_that_cannot_be_read_is_named_in_the_error(
+    invoke: Invoke, monkeypatch
+) -> None:
+    monkeypatch.setenv("CALLTRIAGE_MAX_ISSUES_PER_CALL", "many")
+
+    message = _config_error(invoke, "calls")
+
+    assert "CALLTRIAGE_MAX_ISSUES_PER_CALL" in message
