@@ -128,3 +128,15 @@ async def test_creating_the_same_new_customer_twice_makes_one(
 
     assert first.value.id == second.value.id
     assert len(await LocalTracker(store).search_customers(query="initech")) == 1
+
+
+async def test_creating_a_customer_under_a_known_name_returns_the_existing_one(
+    ctx: ToolContext, store: Store
+) -> None:
+    arguments = {"name": "acme logistics", "domain": "acme-logistics.example"}
+
+    outcome = await registry.call("create_customer", arguments, ctx)
+
+    assert outcome.value.id == "cus_acme"
+    assert not ctx.customer_created
+    assert len(await LocalTracker(store).search_customers(query="acme")) == 1
