@@ -231,3 +231,16 @@ async def test_a_failed_call_is_retried_when_processed_again(
 
     assert retried.status == "triaged" and len(retried.new_issues) == 1
     assert Ledger(store).get("7001").attempts == 2
+
+
+async def test_a_call_already_done_reports_nothing_created_this_time(
+    store: Store, tracker: LocalTracker
+) -> None:
+    pipeline = _pipeline(store, tracker, OfflineTriager())
+    first = await pipeline.process(_call())
+
+    second = await pipeline.process(_call())
+
+    assert first.customer_created and first.customer.name == "Acme Logistics"
+    assert second.customer == first.customer
+    assert not second.customer_created and second.new_issues == []
