@@ -42,6 +42,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("LINEAR_API_URL"),
     )
 
+    mcp_token: SecretStr | None = Field(
+        default=None, description="Bearer token every MCP request over HTTP must carry"
+    )
+
     gong_base_url: str | None = Field(
         default=None, validation_alias=AliasChoices("GONG_BASE_URL")
     )

@@ -66,6 +66,7 @@ def _only_local_http(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- Isolation: every data directory and database lives in tmp_path ---------------
 
 
+PRODUCT_ENV = ("CALLTRIAGE_", "ANTHROPIC_", "LINEAR_", "GONG_")
 # Variables that steer the test run itself rather than the product.
 KEPT_VARIABLES = frozenset(
     {
@@ -78,9 +79,8 @@ KEPT_VARIABLES = frozenset(
 
 @pytest.fixture(autouse=True)
 def _isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    prefixes = ("CALLTRIAGE_", "ANTHROPIC_", "LINEAR_", "GONG_")
     for name in list(os.environ):
-        if name.startswith(prefixes) and name not in KEPT_VARIABLES:
+        if name.startswith(PRODUCT_ENV) and name not in KEPT_VARIABLES:
             monkeypatch.delenv(name)
     monkeypatch.setenv("CALLTRIAGE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.chdir(tmp_path)

@@ -50,7 +50,7 @@ def locate(call: Call, text: str, speaker: str, at_ms: int) -> Located:
         raise GroundingError(
             f"excerpt {text!r} is too short; quote at least three words"
         )
-    hits = list(_occurrences(call, wanted))
+    hits = occurrences(call, wanted)
     if not hits:
         raise GroundingError(
             f"excerpt {text!r} does not occur in the transcript; "
@@ -87,8 +87,12 @@ def _names_match(call: Call, speaker_id: str, speaker: str) -> bool:
     return normalise(speaker) in {normalise(party.display_name), normalise(speaker_id)}
 
 
+def occurrences(call: Call, text: str) -> list[Located]:
+    """Every run of one speaker's consecutive sentences that holds `text`."""
+    return list(_occurrences(call, normalise(text)))
+
+
 def _occurrences(call: Call, wanted: str):
-    """Every run of one speaker's consecutive sentences that holds `wanted`."""
     for turn in call.turns():
         normalised = [normalise(sentence.text) for sentence in turn]
         # Padding with spaces makes the search match whole words only.

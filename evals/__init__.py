@@ -1,0 +1,1 @@
+"""The eval harness: labeled calls, scoring against them, and reports."""
