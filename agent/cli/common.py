@@ -86,13 +86,6 @@ def open_runtime(settings: Settings, workspace_path: Path | None) -> Runtime:
         triager = choose_triager(settings)
     except (ConfigError, WorkspaceError, StoreError) as exc:
         fail(str(exc))
-    if not workspace.teams:
-        # Without teams nothing can be filed, and the calls would still be
-        # marked as triaged.
-        fail(
-            "no teams are configured; give --workspace a JSON or TOML file "
-            "that lists them"
-        )
     return Runtime(settings, store, workspace, tracker, triager)
 
 
