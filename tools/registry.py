@@ -17,6 +17,7 @@ from typing import Any, get_type_hints
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, create_model
 
 from tools.context import ToolContext
+from tools.trackers.base import TrackerError
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ class ToolRegistry:
         else:
             try:
                 outcome = await tool.run(ctx, arguments)
-            except ToolStop as exc:
+            except (ToolStop, TrackerError) as exc:
                 # The call that ended the run belongs in the run's record too.
                 ctx.record_tool_call(name, arguments, str(exc), is_error=True)
                 raise

@@ -8,6 +8,7 @@ from pydantic import Field
 from tests import builders
 from tools.context import ToolContext
 from tools.registry import ToolRefusal, ToolRegistry, ToolStop
+from tools.trackers.base import TrackerError
 from tools.triage import registry as triage_registry
 
 pytestmark = pytest.mark.anyio
@@ -26,6 +27,8 @@ async def greet(
         raise ToolRefusal("there is nobody to greet")
     if name == "stop":
         raise ToolStop("told to stop")
+    if name == "tracker":
+        raise TrackerError("the tracker is down")
     return " ".join([f"hello {name}"] * times)
 
 
@@ -166,3 +169,14 @@ async def test_a_call_that_stops_the_run_is_recorded_too(ctx: ToolContext) -> No
         True,
         "told to stop",
     )
+
+
+async def test_a_call_the_tracker_failed_is_recorded_and_the_failure_raised(
+    ctx: ToolContext,
+) -> None:
+    with pytest.raises(TrackerError):
+        await sample.call("greet", {"name": "tracker"}, ctx)
+
+    assert [(c.result, c.is_error) for c in ctx.tool_calls] == [
+        ("the tracker is down", True)
+    ]
