@@ -216,6 +216,9 @@ async def test_a_tracker_error_fails_the_call_and_the_next_call_still_runs(
     )
     row = Ledger(store).get("7001")
     assert (row.status, row.error) == ("failed", failed.error)
+    failed_run = _runs(store)[0]
+    assert failed_run.outcome == "failed"
+    assert failed_run.tool_calls[-1]["result"] == failed.error
     assert after.status == "triaged" and len(after.new_issues) == 1
 
 
