@@ -179,6 +179,7 @@ class Pipeline:
             "already_done",
             skip_reason=known.skip_reason,
             customer=customer,
-            customer_created=known.customer_created,
+            # Like its issues, the customer was created by an earlier run.
+            customer_created=False,
             issues=[issue.model_copy(update={"created": False}) for issue in issues],
         )

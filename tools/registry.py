@@ -17,6 +17,7 @@ from typing import Any, get_type_hints
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, create_model
 
 from tools.context import ToolContext
+from tools.trackers.base import TrackerError
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +95,12 @@ class ToolRegistry:
                 f"there is no tool {name!r}; use one of: {known}", True
             )
         else:
-            outcome = await tool.run(ctx, arguments)
+            try:
+                outcome = await tool.run(ctx, arguments)
+            except (ToolStop, TrackerError) as exc:
+                # The call that ended the run belongs in the run's record too.
+                ctx.record_tool_call(name, arguments, str(exc), is_error=True)
+                raise
         ctx.record_tool_call(name, arguments, outcome.content, outcome.is_error)
         return outcome
 

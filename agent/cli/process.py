@@ -50,6 +50,13 @@ def process(
     updates = {k: v for k, v in {"tracker": tracker, "model": model}.items() if v}
     settings = settings.model_copy(update=updates)
     runtime = open_runtime(settings, workspace_path)
+    if not runtime.workspace.teams:
+        # Without teams nothing can be filed, yet every call would be marked
+        # as triaged and never looked at again.
+        fail(
+            "no teams are configured; give --workspace a JSON or TOML file "
+            "that lists them"
+        )
     announce_triager(runtime)
     try:
         ok = asyncio.run(_process_all(runtime, list(paths), as_json, again))
