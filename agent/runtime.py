@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 from sqlmodel import select
 
+from agent.errors import ConfigError
 from agent.pipeline import Pipeline, Triager
 from agent.settings import Settings
 from agent.workspace import Workspace, load_workspace
@@ -24,10 +25,6 @@ logger = logging.getLogger(__name__)
 WORKSPACE_KEY = "workspace"
 SCRIPTED_PREFIX = "scripted:"
 LINEAR_TIMEOUT_S = 30.0
-
-
-class ConfigError(Exception):
-    """Settings that cannot work; the message is one sentence for a person."""
 
 
 @dataclass

@@ -277,7 +277,7 @@ def _ground(ctx: ToolContext, excerpt: ExcerptInput) -> ExcerptRecord:
         affiliation=party.affiliation.value,
         start_ms=found.start_ms,
         end_ms=found.end_ms,
-        text=excerpt.text.strip(),
+        text=found.text,
         link=link,
     )
 

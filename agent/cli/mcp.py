@@ -10,7 +10,7 @@ import click
 
 from agent.cli.common import fail, main, open_runtime, with_settings, workspace_option
 from agent.cli.process import announce_triager
-from agent.runtime import ConfigError
+from agent.errors import ConfigError
 from agent.settings import Settings
 
 if TYPE_CHECKING:

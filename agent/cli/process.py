@@ -17,8 +17,9 @@ from agent.cli.common import (
     workspace_option,
 )
 from agent.cli.render import call_json, print_call
+from agent.errors import ConfigError
 from agent.readers import ReadError, read_calls
-from agent.runtime import ConfigError, Runtime
+from agent.runtime import Runtime
 from agent.settings import Settings
 from tools.trackers.base import TrackerAuthError
 

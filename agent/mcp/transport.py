@@ -13,7 +13,7 @@ from mcp.server.lowlevel import Server
 from mcp.server.stdio import stdio_server
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from agent.runtime import ConfigError
+from agent.errors import ConfigError
 
 MCP_PATH = "/mcp"
 

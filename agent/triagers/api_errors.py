@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import anthropic
 
-from agent.runtime import ConfigError
+from agent.errors import ConfigError
 
 
 class TriagerConfigError(ConfigError):

@@ -222,6 +222,29 @@ async def test_a_tracker_error_fails_the_call_and_the_next_call_still_runs(
     assert after.status == "triaged" and len(after.new_issues) == 1
 
 
+class BrokenTriager:
+    name = "broken"
+
+    async def triage(self, ctx):
+        if ctx.call.call_id == "7001":
+            raise KeyError("speaker")
+        return TriageRun(self.name)
+
+
+async def test_an_unexpected_triager_fault_fails_only_that_call(store: Store) -> None:
+    tracker = LocalTracker(store)
+    tracker.seed(builders.workspace())
+    pipeline = _pipeline(store, tracker, BrokenTriager())
+
+    failed = await pipeline.process(_call("7001"))
+    after = await pipeline.process(_call("7002"))
+
+    assert failed.status == "failed"
+    assert failed.error == "unexpected error: KeyError: 'speaker'"
+    assert Ledger(store).get("7001").status == "failed"
+    assert after.status == "triaged"
+
+
 async def test_a_failed_call_is_retried_when_processed_again(
     store: Store,
 ) -> None:

@@ -32,6 +32,22 @@ def test_case_punctuation_and_spacing_do_not_matter() -> None:
     assert found.start_ms == 20_000
 
 
+def test_the_found_words_are_the_transcripts_own_whatever_the_quote_looked_like() -> (
+    None
+):
+    found = locate(
+        builders.call(), "the MOBILE  app, crashes —  when i open", DANA, 20_000
+    )
+
+    assert found.text == "the mobile app crashes when I open"
+
+
+def test_a_quote_across_sentences_keeps_their_punctuation() -> None:
+    found = locate(builders.call(), "for us we need a scheduled", DANA, 5_000)
+
+    assert found.text == "for us. We need a scheduled"
+
+
 def test_a_quote_may_span_two_sentences_of_one_turn() -> None:
     text = "painful for us. We need a scheduled CSV export"
 
