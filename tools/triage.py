@@ -206,7 +206,7 @@ async def create_triage_issue(
     customer = await _customer(ctx, customer_id)
     issue = await _already_filed(ctx, grounded)
     if issue is None:
-        if len(ctx.new_issues) >= ctx.max_issues:
+        if len(ctx.issues) >= ctx.max_issues:
             raise ToolStop(
                 f"the limit of {ctx.max_issues} issues for one call is reached"
             )
