@@ -6,23 +6,25 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 from sqlmodel import select
 
+from agent.errors import ConfigError
 from agent.pipeline import Pipeline, Triager
 from agent.settings import Settings
 from agent.workspace import Workspace, load_workspace
 from tools.store.db import Store
 from tools.store.tables import StateRow, TeamRow, utcnow
 from tools.trackers.base import Tracker
+from tools.trackers.linear import LinearTracker
+from tools.trackers.linear_client import LinearClient
 from tools.trackers.local import LocalTracker
 
 logger = logging.getLogger(__name__)
 
 WORKSPACE_KEY = "workspace"
-
-
-class ConfigError(Exception):
-    """Settings that cannot work; the message is one sentence for a person."""
+SCRIPTED_PREFIX = "scripted:"
+LINEAR_TIMEOUT_S = 30.0
 
 
 @dataclass
@@ -70,9 +72,12 @@ def remember_workspace(store: Store, workspace: Workspace) -> None:
 
 
 def choose_triager(settings: Settings) -> Triager:
-    """Claude when a key is configured, the offline rules otherwise."""
+    """Claude when a key is configured, the offline rules otherwise; a model of
+    `scripted:FILE` plays Claude's replies from FILE."""
     from agent.triagers.offline import OfflineTriager
 
+    if settings.model.startswith(SCRIPTED_PREFIX):
+        return _scripted_triager(settings)
     if not settings.uses_model:
         return OfflineTriager()
     from agent.triagers.claude import ClaudeTriager
@@ -80,11 +85,24 @@ def choose_triager(settings: Settings) -> Triager:
     return ClaudeTriager.from_settings(settings)
 
 
+def _scripted_triager(settings: Settings) -> Triager:
+    from agent.triagers.scripted import ScriptError, scripted_triager
+
+    path = Path(settings.model.removeprefix(SCRIPTED_PREFIX))
+    try:
+        return scripted_triager(path, settings)
+    except ScriptError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
 def choose_tracker(settings: Settings, store: Store) -> Tracker:
     if settings.tracker == "local":
         return LocalTracker(store)
     if settings.linear_api_key is None:
         raise ConfigError("the Linear tracker needs LINEAR_API_KEY to be set")
-    from tools.trackers.linear import linear_tracker_from_settings
-
-    return linear_tracker_from_settings(settings)
+    client = LinearClient(
+        httpx.AsyncClient(timeout=LINEAR_TIMEOUT_S),
+        api_key=settings.linear_api_key.get_secret_value(),
+        api_url=settings.linear_api_url,
+    )
+    return LinearTracker(client)

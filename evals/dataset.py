@@ -10,7 +10,9 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, model_validator
 
-from agent.calls import Party
+from agent.calls import Call, Party
+from agent.readers.gong import call_from_gong
+from agent.readers.gong_payloads import GongCall, GongMonologue
 from agent.workspace import Workspace
 from tools.trackers.base import IssueKind
 
@@ -201,6 +203,17 @@ class Case(BaseModel):
             for turn in self.transcript_turns
             for sentence in turn.sentences
         ]
+
+    @cached_property
+    def as_call(self) -> Call:
+        """The call as the product reads it: what is triaged and what quotes are
+        checked against."""
+        return call_from_gong(
+            GongCall.model_validate(self.call),
+            [GongMonologue.model_validate(m) for m in self.transcript],
+            source=f"eval:{self.id}",
+            workspace=Workspace.model_validate(self.workspace),
+        )
 
     def speaker_name(self, speaker_id: str) -> str:
         party = self.parties.get(speaker_id) or Party(speaker_id=speaker_id)

@@ -22,14 +22,12 @@ the sentences holding those words.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from statistics import fmean
 
-from evals.dataset import Case, Expected, Utterance, Window
+from agent.calls import Call
+from evals.dataset import Case, Expected, Window
 from evals.matching import best_pairs
 from evals.record import (
     CaseRun,
@@ -43,6 +41,7 @@ from evals.record import (
     Metrics,
 )
 from tools.domains import domain_of
+from tools.grounding import Located, clock, normalise, occurrences
 from tools.trackers.base import ExcerptRecord
 
 COLLAR_MS = 15_000
@@ -159,45 +158,27 @@ def _customer_correct(expected: Expected, linked: LinkedCustomer | None) -> bool
 
 # Grounding.
 
-_NON_WORD = re.compile(r"[^\w\s]+")
-_SPACE = re.compile(r"\s+")
-
-
-def _normalise(text: str) -> str:
-    """Lower case, no apostrophes, other punctuation and runs of space as one space."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.replace("\u2019", "").replace("'", "")
-    return _SPACE.sub(" ", _NON_WORD.sub(" ", text)).strip()
-
-
-@dataclass(frozen=True)
-class _Spoken:
-    """Who said some words, and the span of the sentences holding them."""
-
-    speaker: str
-    start_ms: int
-    end_ms: int
-
 
 def _check_excerpt(case: Case, excerpt: ExcerptRecord) -> ExcerptCheck:
-    wanted = _normalise(excerpt.text)
-    if not wanted:
+    """The product's own grounding rules, without its tolerance for rounded times."""
+    if not normalise(excerpt.text):
         return ExcerptCheck(grounded=False, reason="the excerpt has no words")
-    found = list(_occurrences(case.utterances, wanted))
+    call = case.as_call
+    found = occurrences(call, excerpt.text)
     if not found:
         return ExcerptCheck(
             grounded=False, reason="the words do not occur in the transcript"
         )
 
-    speaker = _normalise(excerpt.speaker)
-    theirs = [spoken for spoken in found if _normalise(spoken.speaker) == speaker]
+    speaker = normalise(excerpt.speaker)
+    theirs = [hit for hit in found if normalise(_name(call, hit)) == speaker]
     if not theirs:
-        said_by = found[0].speaker
+        said_by = _name(call, found[0])
         reason = f"the words are said by {said_by}, not {excerpt.speaker}"
         return ExcerptCheck(grounded=False, reason=reason)
 
-    for spoken in theirs:
-        if spoken.start_ms <= excerpt.start_ms <= excerpt.end_ms <= spoken.end_ms:
+    for hit in theirs:
+        if hit.start_ms <= excerpt.start_ms <= excerpt.end_ms <= hit.end_ms:
             return ExcerptCheck(grounded=True)
     said_at = _span_text(theirs[0].start_ms, theirs[0].end_ms)
     given_at = _span_text(excerpt.start_ms, excerpt.end_ms)
@@ -205,51 +186,12 @@ def _check_excerpt(case: Case, excerpt: ExcerptRecord) -> ExcerptCheck:
     return ExcerptCheck(grounded=False, reason=reason)
 
 
-def _occurrences(utterances: list[Utterance], wanted: str) -> Iterator[_Spoken]:
-    """Every place one speaker's consecutive sentences hold `wanted` as whole words."""
-    for turn in _turns(utterances):
-        texts = [_normalise(utterance.text) for utterance in turn]
-        kept = [(u, text) for u, text in zip(turn, texts, strict=True) if text]
-        starts, offset = [], 0
-        for _, text in kept:
-            starts.append(offset)
-            offset += len(text) + 1
-
-        # Padding both sides with a space keeps matches to whole words.
-        joined = f" {' '.join(text for _, text in kept)} "
-        at = joined.find(f" {wanted} ")
-        while at != -1:
-            held = [
-                u
-                for (u, text), start in zip(kept, starts, strict=True)
-                if start < at + len(wanted) and at < start + len(text)
-            ]
-            yield _Spoken(held[0].speaker, held[0].start_ms, held[-1].end_ms)
-            at = joined.find(f" {wanted} ", at + 1)
-
-
-def _turns(utterances: list[Utterance]) -> Iterator[list[Utterance]]:
-    turn: list[Utterance] = []
-    for utterance in utterances:
-        if turn and turn[-1].speaker_id != utterance.speaker_id:
-            yield turn
-            turn = []
-        turn.append(utterance)
-    if turn:
-        yield turn
+def _name(call: Call, hit: Located) -> str:
+    return call.party(hit.speaker_id).display_name
 
 
 def _span_text(start_ms: int, end_ms: int) -> str:
     return f"{clock(start_ms)}-{clock(end_ms)}"
-
-
-def clock(ms: int) -> str:
-    """`ms` as [h:]mm:ss."""
-    hours, rest = divmod(max(ms, 0) // 1000, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{seconds:02d}"
-    return f"{minutes:02d}:{seconds:02d}"
 
 
 # Totals.

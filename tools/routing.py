@@ -21,8 +21,59 @@ STOPWORDS = frozenset(
 _WORD = re.compile(r"[a-z0-9]+")
 _CLAUSE = re.compile(r"[,;:()]|\bunless\b|\bexcept\b|\bbut\b|\bwhich\b", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-_NEGATION = {"not", "never", "nor"}
+# "t" is what is left of "don't" and "isn't" once words are split on apostrophes.
+_NEGATION = {"not", "never", "nor", "t"}
+# How far before a team's name a negation still applies: "do not go to RX".
+_NEGATION_REACH = 3
 GUIDANCE_WEIGHT = 3.0
+
+# Customers name the symptom ("my screen reader skips it"); descriptions and
+# guidance name the kind of problem. A symptom lends its kind to the text ranked.
+SYMPTOMS = {
+    "accessibility": (
+        "screen reader",
+        "screen readers",
+        "screenreader",
+        "voiceover",
+        "talkback",
+        "jaws",
+        "nvda",
+        "high contrast",
+        "color contrast",
+        "colour contrast",
+        "color blind",
+        "colour blind",
+        "low vision",
+        "visually impaired",
+        "font size",
+        "text size",
+        "larger text",
+        "bigger text",
+        "captions",
+        "wcag",
+        "section 508",
+    ),
+    "login": (
+        "sign in",
+        "signing in",
+        "log in",
+        "logging in",
+        "password",
+        "two factor",
+        "2fa",
+        "locked out",
+    ),
+    "performance": (
+        "slow",
+        "sluggish",
+        "laggy",
+        "load time",
+        "loading time",
+        "takes forever",
+        "times out",
+        "timed out",
+    ),
+}
 
 
 def stem(word: str) -> str:
@@ -45,9 +96,19 @@ class TeamScore:
     reasons: tuple[str, ...]
 
 
+def symptom_kinds(text: str) -> set[str]:
+    """The kinds of problem whose symptoms `text` describes."""
+    padded = f" {' '.join(_WORD.findall(text.lower()))} "
+    return {
+        kind
+        for kind, phrases in SYMPTOMS.items()
+        if any(f" {phrase} " in padded for phrase in phrases)
+    }
+
+
 def rank_teams(text: str, workspace: Workspace) -> list[TeamScore]:
     """Teams ordered by how well `text` fits them; ties keep the default team first."""
-    wanted = terms(text)
+    wanted = terms(text) | symptom_kinds(text)
     rules = guidance_rules(workspace)
     weights = _idf(workspace.teams)
     ranked = []
@@ -93,7 +154,8 @@ def _targets(clause: str, names: dict[str, str]) -> list[str]:
     found = []
     for index, token in enumerate(tokens):
         key = names.get(token)
-        negated = any(word in _NEGATION for word in tokens[max(0, index - 2) : index])
+        before = tokens[max(0, index - _NEGATION_REACH) : index]
+        negated = any(word in _NEGATION for word in before)
         if key and not negated and key not in found:
             found.append(key)
     return found

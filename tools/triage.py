@@ -8,14 +8,19 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from agent.calls import Affiliation
-from prompts import render
 from tools.context import ToolContext
+from tools.description import IssueDescription, render_description
 from tools.domains import domain_of, is_public_email_domain
 from tools.grounding import GroundingError, locate
 from tools.links import moment_link
 from tools.registry import ToolRefusal, ToolRegistry, ToolStop
 from tools.routing import rank_teams
-from tools.trackers.base import CustomerRecord, ExcerptRecord, IssueDraft
+from tools.trackers.base import (
+    CustomerRecord,
+    ExcerptRecord,
+    IssueDraft,
+    IssueRecord,
+)
 
 registry = ToolRegistry()
 
@@ -91,12 +96,13 @@ async def create_customer(
 ) -> CustomerRecord:
     """Create the customer this call is with, when search_customers found none.
 
-    Returns the existing record instead when one already has this CRM id or domain.
+    Returns the existing record instead when one already has this CRM id, domain
+    or name.
     """
     clean = domain_of(domain) if domain else None
     if clean and is_public_email_domain(clean):
         raise ToolRefusal(f"{clean} is a public mailbox provider, not a company domain")
-    for existing in await _existing(ctx, external_id, clean):
+    for existing in await _existing(ctx, name.strip(), external_id, clean):
         ctx.customer = existing
         return existing
     customer = await ctx.tracker.create_customer(
@@ -106,14 +112,20 @@ async def create_customer(
     return customer
 
 
-async def _existing(ctx: ToolContext, external_id: str | None, domain: str | None):
+async def _existing(
+    ctx: ToolContext, name: str, external_id: str | None, domain: str | None
+) -> list[CustomerRecord]:
     if external_id:
         found = await ctx.tracker.search_customers(external_id=external_id)
         if found:
             return found
     if domain:
-        return await ctx.tracker.search_customers(domain=domain)
-    return []
+        found = await ctx.tracker.search_customers(domain=domain)
+        if found:
+            return found
+    # A tracker may key customers by name, and would hand back the one it has.
+    named = await ctx.tracker.search_customers(query=name)
+    return [c for c in named if c.name.casefold() == name.casefold()]
 
 
 @registry.tool
@@ -169,7 +181,11 @@ async def create_triage_issue(
     team: Annotated[str, Field(description="Team key from find_team")],
     excerpts: Annotated[
         list[ExcerptInput],
-        Field(min_length=1, description="Verbatim quotes from the customer"),
+        Field(
+            min_length=1,
+            max_length=MAX_EXCERPTS,
+            description="Verbatim quotes from the customer",
+        ),
     ],
     customer_id: Annotated[
         str | None, Field(description="The customer's id, from search or create")
@@ -182,39 +198,44 @@ async def create_triage_issue(
     again returns the issue already filed.
     """
     team_key = _team_key(ctx, team)
-    grounded = [_ground(ctx, excerpt) for excerpt in excerpts[:MAX_EXCERPTS]]
+    grounded = [_ground(ctx, excerpt) for excerpt in excerpts]
     if all(e.affiliation == Affiliation.INTERNAL for e in grounded):
         raise ToolRefusal(
             "every excerpt is from an internal speaker; quote the customer's own words"
         )
-    existing = await _already_filed(ctx, grounded)
-    if existing is not None:
-        return existing
-    if len(ctx.new_issues) >= ctx.max_issues:
-        raise ToolStop(f"the limit of {ctx.max_issues} issues for one call is reached")
-
     customer = await _customer(ctx, customer_id)
-    draft = IssueDraft(
-        call_id=ctx.call.call_id,
-        dedup_key=_dedup_key(grounded),
-        team_key=team_key,
-        title=title.strip(),
-        summary=summary.strip(),
-        motivation=motivation.strip(),
-        kind=kind,
-        description=describe(ctx, summary, motivation, grounded, customer),
-        excerpts=grounded,
-        customer_id=customer.id if customer else None,
-        recording_url=ctx.call.url,
-    )
-    issue = await ctx.tracker.create_issue(draft)
-    ctx.issues.append(issue)
+    issue = await _already_filed(ctx, grounded)
+    if issue is None:
+        if len(ctx.issues) >= ctx.max_issues:
+            raise ToolStop(
+                f"the limit of {ctx.max_issues} issues for one call is reached"
+            )
+        draft = IssueDraft(
+            call_id=ctx.call.call_id,
+            dedup_key=_dedup_key(grounded),
+            team_key=team_key,
+            title=title.strip(),
+            summary=summary.strip(),
+            motivation=motivation.strip(),
+            kind=kind,
+            description=describe(ctx, summary, motivation, grounded, customer),
+            excerpts=grounded,
+            customer_id=customer.id if customer else None,
+            recording_url=ctx.call.url,
+        )
+        issue = await ctx.tracker.create_issue(draft)
+        ctx.issues.append(issue)
     if customer:
+        # Also on a retry: a crash may have come between the issue and the request.
         quote = "\n".join(f"> {e.text} ({e.speaker})" for e in grounded)
         await ctx.tracker.add_customer_request(
             issue.id, customer.id, quote, grounded[0].link
         )
-    note = "filed" if issue.created else "this finding was already filed"
+    note = (
+        "filed"
+        if issue.created
+        else "this finding was already filed; quote other words for a new one"
+    )
     return FiledIssue(
         issue_id=issue.id,
         team=issue.team_key,
@@ -234,8 +255,7 @@ def describe(
 ) -> str:
     """The issue body, rendered from its template."""
     call = ctx.call
-    return render(
-        "issue_description.md.j2",
+    context = IssueDescription(
         summary=summary.strip(),
         motivation=motivation.strip(),
         excerpts=excerpts,
@@ -244,6 +264,7 @@ def describe(
         customer_name=customer.name if customer else None,
         recording_url=call.url,
     )
+    return render_description(context)
 
 
 def _team_key(ctx: ToolContext, team: str) -> str:
@@ -270,27 +291,21 @@ def _ground(ctx: ToolContext, excerpt: ExcerptInput) -> ExcerptRecord:
         affiliation=party.affiliation.value,
         start_ms=found.start_ms,
         end_ms=found.end_ms,
-        text=excerpt.text.strip(),
+        text=found.text,
         link=link,
     )
 
 
 async def _already_filed(
     ctx: ToolContext, grounded: list[ExcerptRecord]
-) -> FiledIssue | None:
+) -> IssueRecord | None:
     """An issue of this call that quotes the same sentences, if one exists."""
     for issue in await ctx.tracker.issues_for_call(ctx.call.call_id):
         if _overlaps(issue.excerpts, grounded):
-            if all(known.id != issue.id for known in ctx.issues):
-                ctx.issues.append(issue.model_copy(update={"created": False}))
-            return FiledIssue(
-                issue_id=issue.id,
-                team=issue.team_key,
-                title=issue.title,
-                url=issue.url,
-                created=False,
-                note="this finding was already filed; quote other words for a new one",
-            )
+            known = issue.model_copy(update={"created": False})
+            if all(filed.id != issue.id for filed in ctx.issues):
+                ctx.issues.append(known)
+            return known
     return None
 
 

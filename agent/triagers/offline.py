@@ -46,6 +46,8 @@ class Finding:
 
 class OfflineTriager:
     name = "offline"
+    model = "offline"
+    prompt_version = RULES_VERSION
 
     async def triage(self, ctx: ToolContext) -> TriageRun:
         customer_id = await resolve_customer(ctx)

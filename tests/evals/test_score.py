@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evals.record import CaseRun
-from evals.score import _normalise, score_case, summarise, summarise_epochs
+from evals.score import score_case, summarise, summarise_epochs
 from tests.evals.builders import (
     CSV,
     DANA,
@@ -19,6 +19,7 @@ from tests.evals.builders import (
     quote,
     run,
 )
+from tools.grounding import normalise
 
 
 def test_an_issue_quoting_a_finding_matches_it_and_the_other_finding_is_missed():
@@ -145,7 +146,7 @@ def test_a_speaker_no_party_owns_is_quoted_as_unknown_speaker():
 
 
 def test_a_word_inside_a_longer_word_does_not_count_as_said():
-    assert _normalise("Don’t  STOP—now!") == "dont stop now"
+    assert normalise("Don’t  STOP—now!") == "dont stop now"
     score = score_case(make_case(), run(issue("i1", quote("port", 60000, 64000))))
 
     assert not score.issues[0].grounded

@@ -90,7 +90,7 @@ class LocalTracker:
                 .where(IssueRow.call_id == call_id)
                 .order_by(IssueRow.number)
             ).all()
-            return [issue_record(session, row) for row in rows]
+            return [issue_record(session, row, created=False) for row in rows]
 
     async def create_issue(self, draft: IssueDraft) -> IssueRecord:
         issue_id = issue_id_for(draft.call_id, draft.dedup_key)
@@ -111,13 +111,20 @@ class LocalTracker:
     async def add_customer_request(
         self, issue_id: str, customer_id: str, body: str, url: str | None
     ) -> None:
-        with self.store.session() as session:
-            if session.get(CustomerRequestRow, (issue_id, customer_id)) is None:
-                session.add(
-                    CustomerRequestRow(
-                        issue_id=issue_id, customer_id=customer_id, body=body, url=url
+        try:
+            with self.store.session() as session:
+                if session.get(CustomerRequestRow, (issue_id, customer_id)) is None:
+                    session.add(
+                        CustomerRequestRow(
+                            issue_id=issue_id,
+                            customer_id=customer_id,
+                            body=body,
+                            url=url,
+                        )
                     )
-                )
+        except IntegrityError:
+            # The same request, recorded by another worker a moment ago.
+            return
 
     def seed(self, workspace: Workspace) -> None:
         """Make the store's teams and known customers those of `workspace`."""
