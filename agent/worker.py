@@ -18,13 +18,18 @@ from typing import TypeVar
 
 from agent.calls import Call
 from agent.claims import PENDING, Claims
+from agent.errors import ConfigError
 from agent.gong import GongError
 from agent.pipeline import Pipeline
 from agent.sources import Source
+from tools.trackers.base import TrackerAuthError
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+# Errors every call would meet alike: the worker stops rather than fail them all.
+FATAL = (TrackerAuthError, ConfigError)
 
 
 @dataclass
@@ -53,7 +58,9 @@ class Worker:
     """Polls its sources every `interval` seconds and drains the queue in between.
 
     `stop` ends the worker: it claims nothing more, lets the calls in hand finish
-    for up to `grace` seconds, then gives back the ones still unfinished.
+    for up to `grace` seconds, then gives back the ones still unfinished. An error
+    no call can get past (the tracker refusing its credentials) stops it the same
+    way, and is raised once the worker has stopped.
     """
 
     def __init__(
@@ -73,6 +80,7 @@ class Worker:
         self.interval = interval
         self.grace = grace
         self.tally = Tally()
+        self.fatal: Exception | None = None
         self.stop = asyncio.Event()
         self._hurry = asyncio.Event()
         self._wake = asyncio.Event()
@@ -94,7 +102,7 @@ class Worker:
         """Poll every source once, then triage everything claimable."""
         await self._poll_all()
         await self._drain()
-        return self.tally
+        return self._result()
 
     async def run_forever(self) -> Tally:
         """Poll and drain until `stop` is set."""
@@ -110,6 +118,11 @@ class Worker:
             except Exception:  # the worker outlives any one failed round
                 logger.exception("the worker's round failed; trying again later")
             await self._rest(next_poll - loop.time())
+        return self._result()
+
+    def _result(self) -> Tally:
+        if self.fatal is not None:
+            raise self.fatal
         return self.tally
 
     async def _poll_all(self) -> None:
@@ -156,6 +169,11 @@ class Worker:
             self.claims.release(call.call_id)
             logger.info("gave back call %s unfinished", call.call_id)
             raise
+        except FATAL as exc:
+            self.claims.release(call.call_id)
+            self.fatal = self.fatal or exc
+            self.stop.set()
+            return
         except Exception as exc:  # one call's fault must not stop the others
             logger.exception("call %s failed", call.call_id)
             self._count_failure(call, f"{type(exc).__name__}: {exc}")

@@ -150,6 +150,13 @@ def worker(
 
     _log_each_call()
     runtime = open_runtime(settings, workspace_path)
+    if not runtime.workspace.teams:
+        # Without teams nothing can be filed, yet every call would be marked
+        # as triaged and never looked at again.
+        fail(
+            "no teams are configured; give --workspace a JSON or TOML file "
+            "that lists them"
+        )
     announce_triager(runtime)
     tally = asyncio.run(_run(runtime, options))
     click.echo(str(tally))

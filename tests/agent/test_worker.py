@@ -35,6 +35,7 @@ from tests.fakes.gong_calls import FakeCall, make_call, mixed_calls
 from tests.fakes.gong_server import FakeGong
 from tools.context import ToolContext
 from tools.store.db import Store
+from tools.trackers.base import TrackerAuthError
 from tools.trackers.local import LocalTracker
 
 ELIGIBLE_IN_MIXED = {0, 1}  # mixed_calls cycles eligible, eligible, then four skips
@@ -251,7 +252,7 @@ def test_a_call_whose_triage_keeps_failing_is_retried_then_marked_failed(
 
     assert run(three_rounds) == [("pending", 1), ("pending", 2), ("failed", 3)]
     row = ledger(store)[gong_server.calls[0].call_id]
-    assert row.error == "RuntimeError: the model is unavailable"
+    assert row.error == "unexpected error: RuntimeError: the model is unavailable"
 
 
 def test_stopping_lets_the_call_in_hand_finish_and_claims_no_more(
@@ -360,3 +361,27 @@ def test_two_workers_on_one_postgres_database_share_fifty_calls_each_done_once(
     assert sum(t.triaged for t in tallies) == 50
     assert all(t.triaged >= 1 for t in tallies)
     assert len(Ledger(store).all()) == 50
+
+
+class RefusingTracker(LocalTracker):
+    async def search_customers(self, *args: Any, **kwargs: Any) -> list:
+        raise TrackerAuthError("Linear refused the API key (401)")
+
+
+def test_a_tracker_refusing_its_credentials_stops_the_worker_and_fails_no_call(
+    store: Store, gong_server: FakeGong
+) -> None:
+    gong_server.calls = [make_call(n) for n in range(3)]
+
+    async def refused(http: httpx.AsyncClient) -> None:
+        worker = make_worker(store, gong_server, http)
+        worker.pipeline.tracker = RefusingTracker(store)
+        await worker.run_forever()
+
+    with pytest.raises(TrackerAuthError, match="refused the API key"):
+        run(refused)
+
+    rows = ledger(store).values()
+    assert {(row.status, row.claimed_by, row.attempts) for row in rows} == {
+        ("pending", None, 0)
+    }

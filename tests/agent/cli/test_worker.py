@@ -108,6 +108,19 @@ def test_the_worker_without_gong_credentials_says_so_and_exits_2(
     )
 
 
+def test_the_worker_without_teams_says_so_and_exits_2(
+    gong_server: FakeGong, database_url: str
+) -> None:
+    result = calltriage("worker", "--once", env=gong_env(gong_server, database_url))
+
+    assert result.returncode == 2
+    assert result.stderr.endswith(
+        "calltriage: no teams are configured; give --workspace a JSON or TOML file "
+        "that lists them\n"
+    )
+    assert gong_server.requests == []
+
+
 def test_a_webhook_without_gong_credentials_says_it_needs_them(
     tmp_path: Path, database_url: str
 ) -> None:
@@ -141,12 +154,12 @@ def test_a_webhook_without_a_secret_or_key_is_refused_before_it_listens(
 
 
 def test_the_worker_once_exits_1_when_gong_cannot_be_polled(
-    gong_server: FakeGong, database_url: str
+    gong_server: FakeGong, database_url: str, workspace_file: Path
 ) -> None:
     gong_server.access_key_secret = "rotated"
     env = gong_env(gong_server, database_url, GONG_ACCESS_KEY_SECRET="stale")
 
-    result = calltriage("worker", "--once", env=env)
+    result = calltriage("worker", "--once", "--workspace", workspace_file, env=env)
 
     assert result.returncode == 1
     assert "polling gong failed: Gong answered 401: Unauthorized" in result.stderr
