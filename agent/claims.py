@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from agent.calls import Call
 from agent.ledger import Ledger
@@ -140,13 +141,7 @@ class Claims:
     def _claim_locked(self, limit: int) -> list[Call]:
         now = self.clock()
         with self.store.session() as session:
-            query = (
-                select(CallRow)
-                .where(_claimable(now))
-                .order_by(col(CallRow.seen_at))
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
+            query = _oldest_claimable(now, limit).with_for_update(skip_locked=True)
             rows = session.exec(query).all()
             return [call for row in rows if (call := self._take(session, row, now))]
 
@@ -154,13 +149,7 @@ class Claims:
         while True:
             now = self.clock()
             with self.store.session() as session:
-                query = (
-                    select(CallRow)
-                    .where(_claimable(now))
-                    .order_by(col(CallRow.seen_at))
-                    .limit(limit)
-                )
-                candidates = session.exec(query).all()
+                candidates = session.exec(_oldest_claimable(now, limit)).all()
             if not candidates:
                 return []
             claimed = [
@@ -226,6 +215,11 @@ class Claims:
             col(CallRow.status) == PROCESSING,
             col(CallRow.claimed_by) == self.worker_id,
         )
+
+
+def _oldest_claimable(now: datetime, limit: int) -> SelectOfScalar[CallRow]:
+    query = select(CallRow).where(_claimable(now)).order_by(col(CallRow.seen_at))
+    return query.limit(limit)
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:

@@ -101,6 +101,17 @@ def open_runtime(settings: Settings, workspace_path: Path | None) -> Runtime:
     return Runtime(settings, store, workspace, tracker, triager)
 
 
+def require_teams(runtime: Runtime) -> None:
+    """Stop unless the workspace has teams to file into."""
+    if not runtime.workspace.teams:
+        # Without teams nothing can be filed, yet every call would be marked
+        # as triaged and never looked at again.
+        fail(
+            "no teams are configured; give --workspace a JSON or TOML file "
+            "that lists them"
+        )
+
+
 def with_settings(function: Callable) -> Callable:
     """Pass the settings built by the group to a command."""
 

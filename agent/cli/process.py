@@ -10,9 +10,9 @@ import click
 
 from agent.cli.common import (
     emit_json,
-    fail,
     main,
     open_runtime,
+    require_teams,
     with_settings,
     workspace_option,
 )
@@ -49,13 +49,7 @@ def process(
     updates = {k: v for k, v in {"tracker": tracker, "model": model}.items() if v}
     settings = settings.model_copy(update=updates)
     runtime = open_runtime(settings, workspace_path)
-    if not runtime.workspace.teams:
-        # Without teams nothing can be filed, yet every call would be marked
-        # as triaged and never looked at again.
-        fail(
-            "no teams are configured; give --workspace a JSON or TOML file "
-            "that lists them"
-        )
+    require_teams(runtime)
     announce_triager(runtime)
     ok = asyncio.run(_process_all(runtime, list(paths), as_json, again))
     sys.exit(0 if ok else READ_FAILED_EXIT)

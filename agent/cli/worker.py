@@ -16,7 +16,14 @@ import click
 import httpx
 
 from agent.claims import Claims
-from agent.cli.common import fail, main, open_runtime, with_settings, workspace_option
+from agent.cli.common import (
+    fail,
+    main,
+    open_runtime,
+    require_teams,
+    with_settings,
+    workspace_option,
+)
 from agent.cli.process import announce_triager
 from agent.gong import GongClient
 from agent.runtime import Runtime
@@ -150,13 +157,7 @@ def worker(
 
     _log_each_call()
     runtime = open_runtime(settings, workspace_path)
-    if not runtime.workspace.teams:
-        # Without teams nothing can be filed, yet every call would be marked
-        # as triaged and never looked at again.
-        fail(
-            "no teams are configured; give --workspace a JSON or TOML file "
-            "that lists them"
-        )
+    require_teams(runtime)
     announce_triager(runtime)
     tally = asyncio.run(_run(runtime, options))
     click.echo(str(tally))
