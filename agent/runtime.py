@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from agent.errors import ConfigError
 from agent.pipeline import Pipeline, Triager
@@ -65,10 +65,13 @@ def load_or_restore_workspace(store: Store, path: Path | None) -> Workspace:
 
 def remember_workspace(store: Store, workspace: Workspace) -> None:
     LocalTracker(store).seed(workspace)
-    with store.session() as session:
+
+    def change(session: Session) -> None:
         row = session.get(StateRow, WORKSPACE_KEY) or StateRow(key=WORKSPACE_KEY)
         row.value, row.updated_at = workspace.model_dump(mode="json"), utcnow()
         session.add(row)
+
+    store.write(change)
 
 
 def choose_triager(settings: Settings) -> Triager:
