@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -58,23 +57,19 @@ class Claims:
         ledger = Ledger(self.store)
         if ledger.get(call.call_id) is not None:
             return False
-        try:
-            ledger.record(call)
-        except IntegrityError:
-            # Another worker recorded it between our read and our write.
-            return False
+        ledger.record(call)
         return True
 
     def reject(self, call_id: str, source: str, error: str) -> None:
         """Record a call that cannot be read as failed, so it is not lost from view."""
-        try:
-            with self.store.session() as session:
-                if session.get(CallRow, call_id) is None:
-                    row = CallRow(call_id=call_id, source=source, error=error)
-                    row.status = FAILED
-                    session.add(row)
-        except IntegrityError:
-            pass
+
+        def record_failure(session: Session) -> None:
+            if session.get(CallRow, call_id) is None:
+                row = CallRow(call_id=call_id, source=source, error=error)
+                row.status = FAILED
+                session.add(row)
+
+        self.store.write(record_failure)
 
     def known(self, call_ids: Sequence[str]) -> set[str]:
         """Those of `call_ids` the ledger already has."""

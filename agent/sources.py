@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 
 from agent.calls import Call
 from agent.claims import Claims
@@ -24,7 +23,8 @@ from agent.readers.gong import call_from_gong
 from agent.readers.gong_payloads import GongBundle
 from agent.workspace import Workspace
 from tools.store.db import Store
-from tools.store.tables import StateRow, utcnow
+from tools.store.state import read_state, write_state
+from tools.store.tables import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -196,27 +196,6 @@ def _call_files(folder: Path) -> Iterator[Path]:
         known_suffix = path.suffix.lower() in CALL_FILE_SUFFIXES
         if known_suffix and path.name.lower() not in NOT_CALL_FILES:
             yield path
-
-
-def read_state(store: Store, key: str) -> dict[str, Any]:
-    with store.session() as session:
-        row = session.get(StateRow, key)
-        return dict(row.value) if row is not None else {}
-
-
-def write_state(store: Store, key: str, value: dict[str, Any]) -> None:
-    try:
-        _write_state(store, key, value)
-    except IntegrityError:
-        # Another worker wrote the first value between our read and our write.
-        _write_state(store, key, value)
-
-
-def _write_state(store: Store, key: str, value: dict[str, Any]) -> None:
-    with store.session() as session:
-        row = session.get(StateRow, key) or StateRow(key=key)
-        row.value, row.updated_at = value, utcnow()
-        session.add(row)
 
 
 def _call_id(record: dict[str, Any]) -> str:

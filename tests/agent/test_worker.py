@@ -15,7 +15,7 @@ from agent.calls import Call
 from agent.claims import Claims
 from agent.ledger import Ledger
 from agent.pipeline import Triager
-from agent.sources import WATERMARK_KEY, gong_call, read_state
+from agent.sources import WATERMARK_KEY, gong_call
 from agent.triagers.offline import OfflineTriager
 from agent.worker import Tally
 from tests.agent.worker_kit import (
@@ -35,6 +35,7 @@ from tests.fakes.gong_calls import FakeCall, make_call, mixed_calls
 from tests.fakes.gong_server import FakeGong
 from tools.context import ToolContext
 from tools.store.db import Store
+from tools.store.state import read_state
 from tools.trackers.base import TrackerAuthError
 from tools.trackers.local import LocalTracker
 

@@ -19,11 +19,12 @@ import pytest
 from sqlmodel import select
 
 from agent.cli.worker import parse_since, parse_span
-from agent.sources import WATERMARK_KEY, read_state
+from agent.sources import WATERMARK_KEY
 from tests.agent.worker_kit import WORKSPACE, issue_count, ledger, runs_per_call
 from tests.fakes.gong_calls import make_call, mixed_calls
 from tests.fakes.gong_server import FakeGong, RecordedRequest
 from tools.store.db import Store
+from tools.store.state import read_state
 from tools.store.tables import IssueRow
 
 CALLTRIAGE = str(Path(sys.executable).parent / "calltriage")
