@@ -16,8 +16,9 @@ from agent.cli.common import (
     with_settings,
     workspace_option,
 )
-from agent.cli.render import call_json, print_call
+from agent.cli.render import print_call
 from agent.readers import ReadError, read_calls
+from agent.records import call_json
 from agent.runtime import Runtime
 from agent.settings import Settings
 

@@ -53,6 +53,7 @@ class IssueDraft(BaseModel):
 class IssueRecord(IssueDraft):
     id: str
     status: IssueStatus = "triage"
+    duplicate_of: str | None = None
     url: str | None = None
     created: bool = Field(
         default=True, description="False when an existing issue was reused"

@@ -184,6 +184,7 @@ def issue_record(session: Session, row: IssueRow, created: bool = True) -> Issue
         customer_id=row.customer_id,
         recording_url=row.recording_url,
         status=row.status,
+        duplicate_of=row.duplicate_of,
         created=created,
     )
 
