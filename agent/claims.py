@@ -15,11 +15,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy import ColumnElement, and_, not_, or_, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from agent.calls import Call
+from agent.eligibility import SkipReason
 from agent.ledger import Ledger
 from tools.store.db import Store
 from tools.store.tables import CallRow, utcnow
@@ -53,12 +54,28 @@ class Claims:
         self.clock = clock
 
     def enqueue(self, call: Call) -> bool:
-        """Put `call` in the ledger as pending; False when the ledger already has it."""
+        """Put `call` in the ledger as pending; False when the ledger already has it.
+
+        A call skipped for want of a transcript is queued again once it has one.
+        """
         ledger = Ledger(self.store)
-        if ledger.get(call.call_id) is not None:
+        if ledger.get(call.call_id) is None:
+            ledger.record(call)
+            return True
+        if not any(sentence.text.strip() for sentence in call.sentences):
             return False
-        ledger.record(call)
-        return True
+        with self.store.session() as session:
+            reopened = session.exec(
+                update(CallRow)
+                .where(col(CallRow.call_id) == call.call_id, _awaiting_transcript())
+                .values(
+                    status=PENDING,
+                    skip_reason=None,
+                    payload=call.model_dump(mode="json"),
+                    updated_at=utcnow(),
+                )
+            )
+            return reopened.rowcount == 1
 
     def reject(self, call_id: str, source: str, error: str) -> None:
         """Record a call that cannot be read as failed, so it is not lost from view."""
@@ -71,13 +88,15 @@ class Claims:
 
         self.store.write(record_failure)
 
-    def known(self, call_ids: Sequence[str]) -> set[str]:
-        """Those of `call_ids` the ledger already has."""
+    def settled(self, call_ids: Sequence[str]) -> set[str]:
+        """Those of `call_ids` the ledger has and is not waiting on a transcript for."""
         found: set[str] = set()
         with self.store.session() as session:
             for start in range(0, len(call_ids), _LOOKUP_CHUNK):
                 chunk = list(call_ids[start : start + _LOOKUP_CHUNK])
-                query = select(CallRow.call_id).where(col(CallRow.call_id).in_(chunk))
+                query = select(CallRow.call_id).where(
+                    col(CallRow.call_id).in_(chunk), not_(_awaiting_transcript())
+                )
                 found.update(session.exec(query).all())
         return found
 
@@ -215,6 +234,13 @@ class Claims:
 def _oldest_claimable(now: datetime, limit: int) -> SelectOfScalar[CallRow]:
     query = select(CallRow).where(_claimable(now)).order_by(col(CallRow.seen_at))
     return query.limit(limit)
+
+
+def _awaiting_transcript() -> ColumnElement[bool]:
+    return and_(
+        col(CallRow.status) == "skipped",
+        col(CallRow.skip_reason) == SkipReason.NO_TRANSCRIPT.value,
+    )
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:

@@ -48,7 +48,8 @@ class GongSource:
 
     Each poll lists the calls started since the last poll, less `overlap`, so a
     call Gong finishes processing late is still found; the ledger drops the calls
-    already seen before their transcripts are fetched.
+    already seen before their transcripts are fetched, except those still waiting
+    for a transcript.
     """
 
     name = "gong"
@@ -73,8 +74,8 @@ class GongSource:
     async def poll(self, claims: Claims) -> int:
         start, end = self._window(), self.clock()
         records = await self.client.list_calls(start, end)
-        known = claims.known([_call_id(record) for record in records])
-        new = [record for record in records if _call_id(record) not in known]
+        settled = claims.settled([_call_id(record) for record in records])
+        new = [record for record in records if _call_id(record) not in settled]
         transcripts = await self.client.get_transcripts([_call_id(r) for r in new])
 
         queued = 0

@@ -235,3 +235,22 @@ def test_a_worker_whose_lease_ran_out_cannot_fail_the_call_another_has_taken(
     assert slow.fail("call-000", "timed out") == "processing"
     row = ledger(store)["call-000"]
     assert (row.claimed_by, row.attempts, row.error) == ("fast", 1, None)
+
+
+def test_a_call_skipped_for_want_of_a_transcript_is_queued_again_when_one_comes(
+    store: Store,
+) -> None:
+    claims = Claims(store, "w")
+    silent = a_call(1).model_copy(update={"sentences": []})
+    claims.enqueue(silent)
+    Ledger(store).finish("call-001", "skipped", skip_reason="no_transcript")
+    assert claims.settled(["call-001"]) == set()
+
+    assert claims.enqueue(silent) is False
+    assert claims.enqueue(a_call(1)) is True
+    assert claims.enqueue(a_call(1)) is False
+
+    row = ledger(store)["call-001"]
+    assert (row.status, row.skip_reason) == ("pending", None)
+    assert row.payload["sentences"][0]["text"] == "Hello."
+    assert claims.settled(["call-001"]) == {"call-001"}

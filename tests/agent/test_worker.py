@@ -164,6 +164,30 @@ def test_a_call_gong_lists_late_is_found_in_the_overlap_and_nothing_is_triaged_t
     assert runs_per_call(store) == {c.call_id: 1 for c in gong_server.calls}
 
 
+def test_a_call_whose_transcript_comes_late_is_triaged_at_a_later_poll(
+    store: Store, gong_server: FakeGong
+) -> None:
+    clock = Clock()
+    started = clock.now - timedelta(hours=1)
+    gong_server.calls = [make_call(0, started=started, has_transcript=False)]
+
+    async def polls(http: httpx.AsyncClient) -> list[str]:
+        worker = make_worker(store, gong_server, http, clock=clock, since=None)
+        await worker.run_once()
+        statuses = [ledger(store)[gong_server.calls[0].call_id].status]
+        clock.advance(minutes=5)
+        await worker.run_once()
+        gong_server.calls = [make_call(0, started=started)]
+        clock.advance(minutes=5)
+        await worker.run_once()
+        return [*statuses, ledger(store)[gong_server.calls[0].call_id].status]
+
+    assert run(polls) == ["skipped", "triaged"]
+    batches = request_bodies(gong_server, "/v2/calls/transcript")
+    assert len(batches) == 3
+    assert runs_per_call(store) == {gong_server.calls[0].call_id: 1}
+
+
 def test_rate_limits_and_server_errors_from_gong_are_waited_out(
     store: Store, gong_server: FakeGong
 ) -> None:

@@ -86,13 +86,21 @@ def test_worker_once_files_issues_for_exactly_the_eligible_calls_then_nothing_ne
         )
 
     issues, runs = issue_count(store), runs_per_call(store)
-    transcript_fetches = gong_server.paths().count("/v2/calls/transcript")
+    requests_before = len(gong_server.requests)
     second = calltriage(*once, env=env)
 
     assert second.returncode == 0, second.stderr
     assert second.stdout == "queued 0 new call(s); triaged 0, skipped 0, failed 0\n"
     assert (issue_count(store), runs_per_call(store)) == (issues, runs)
-    assert gong_server.paths().count("/v2/calls/transcript") == transcript_fetches
+    # Only the calls still waiting for a transcript are asked for one again.
+    asked = [
+        call_id
+        for request in gong_server.requests[requests_before:]
+        if request.path == "/v2/calls/transcript"
+        for call_id in request.body["filter"]["callIds"]
+    ]
+    waiting = [c.call_id for n, c in enumerate(gong_server.calls) if n % 6 == 5]
+    assert asked == waiting
 
 
 def test_the_worker_without_gong_credentials_says_so_and_exits_2(
