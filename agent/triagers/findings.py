@@ -1,0 +1,172 @@
+"""Findings: the points customers raise, each merged from the sentences that make it.
+
+Sentences join one finding when they follow each other closely (one speaker
+elaborating, or a colleague chiming in with no real reply from the vendor in
+between), or when a later stretch of the call comes back to the same words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from agent.calls import Call, Sentence
+from agent.triagers.scoring import Point, score_turns
+from agent.triagers.transcript import Turn, split_turns, vendor_between
+from agent.workspace import Workspace
+from tools.routing import terms
+
+THRESHOLD = 3.0
+SAME_SPEAKER_GAP_MS = 45_000
+CHIME_IN_GAP_MS = 30_000
+SHORT_REPLY_WORDS = 15
+REPEAT_SIMILARITY = 0.45
+REPEAT_MIN_SHARED = 2
+SUPPORT_WEIGHT = 0.5
+SUPPORT_POINTS = 3
+CONTEXT_BEFORE_MS = 15_000
+CONTEXT_AFTER_MS = 30_000
+
+
+@dataclass
+class Finding:
+    """One point a customer raised, with every sentence that makes it."""
+
+    points: list[Point]
+    context: list[Sentence] = field(default_factory=list)
+    replies: list[Sentence] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        weights: Counter[str] = Counter()
+        for point in self.points:
+            weights[point.kind] += point.score
+        return max(weights, key=lambda kind: weights[kind])
+
+    @property
+    def score(self) -> float:
+        ranked = sorted((p.score for p in self.points), reverse=True)
+        support = sum(ranked[1 : 1 + SUPPORT_POINTS]) * SUPPORT_WEIGHT
+        return ranked[0] + support + max(p.bonus for p in self.points)
+
+    @property
+    def best(self) -> Point:
+        return max(self.points, key=lambda p: (p.score, -p.start_ms))
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return [p.sentence for p in sorted(self.points, key=lambda p: p.start_ms)]
+
+    @property
+    def start_ms(self) -> int:
+        return min(p.start_ms for p in self.points)
+
+
+def find_feedback(
+    call: Call, workspace: Workspace, threshold: float = THRESHOLD
+) -> list[Finding]:
+    """The findings in a call's customer talk, strongest enough to file."""
+    turns = split_turns(call, workspace)
+    points = score_turns(turns)
+    weights = _idf(call)
+    findings = _merge_repeats(_group(points, turns), weights)
+    kept = [finding for finding in findings if finding.score >= threshold]
+    for finding in kept:
+        finding.context = _context(finding, turns)
+        finding.replies = _replies(finding, turns)
+    return sorted(kept, key=lambda finding: finding.start_ms)
+
+
+def _group(points: list[Point], turns: list[Turn]) -> list[Finding]:
+    """Consecutive points that make one finding."""
+    groups: list[Finding] = []
+    for point in sorted(points, key=lambda p: p.start_ms):
+        if groups and _continues(groups[-1].points[-1], point, turns):
+            groups[-1].points.append(point)
+        else:
+            groups.append(Finding([point]))
+    return groups
+
+
+def _continues(last: Point, point: Point, turns: list[Turn]) -> bool:
+    gap = point.start_ms - last.sentence.end_ms
+    if last.turn.index == point.turn.index:
+        return gap <= SAME_SPEAKER_GAP_MS
+    between = vendor_between(turns, last.sentence.end_ms, point.start_ms)
+    words = sum(len(turn.text.split()) for turn in between)
+    if last.speaker_id == point.speaker_id and gap <= SAME_SPEAKER_GAP_MS:
+        return words <= SHORT_REPLY_WORDS * 2
+    return gap <= CHIME_IN_GAP_MS and words <= SHORT_REPLY_WORDS
+
+
+def _merge_repeats(groups: list[Finding], weights: dict[str, float]) -> list[Finding]:
+    """A point raised again later in the call joins the finding it repeats."""
+    merged: list[Finding] = []
+    for group in groups:
+        target = next((m for m in merged if _same_point(m, group, weights)), None)
+        if target is None:
+            merged.append(group)
+        else:
+            target.points.extend(group.points)
+    return merged
+
+
+def _same_point(a: Finding, b: Finding, weights: dict[str, float]) -> bool:
+    a_terms, b_terms = _topic(a), _topic(b)
+    shared = a_terms & b_terms
+    if len(shared) < REPEAT_MIN_SHARED:
+        return False
+    mass = min(_mass(a_terms, weights), _mass(b_terms, weights))
+    return _mass(shared, weights) / max(mass, 1e-9) >= REPEAT_SIMILARITY
+
+
+def _topic(finding: Finding) -> set[str]:
+    return set().union(*(terms(s.text) for s in finding.sentences))
+
+
+def _mass(words: set[str], weights: dict[str, float]) -> float:
+    return sum(weights.get(word, 1.0) for word in words)
+
+
+def _idf(call: Call) -> dict[str, float]:
+    """Words said all through the call tell points apart less."""
+    counts: Counter[str] = Counter()
+    for sentence in call.sentences:
+        counts.update(terms(sentence.text))
+    total = max(len(call.sentences), 1)
+    return {word: math.log(total / count) for word, count in counts.items()}
+
+
+def _context(finding: Finding, turns: list[Turn]) -> list[Sentence]:
+    """The customer's sentences around the finding's points."""
+    touched = {p.turn.index for p in finding.points}
+    nearby = []
+    for point in finding.points:
+        low = point.start_ms - CONTEXT_BEFORE_MS
+        high = point.sentence.end_ms + CONTEXT_AFTER_MS
+        nearby.extend(
+            s
+            for index in touched
+            for s in turns[index].sentences
+            if low <= s.start_ms <= high
+        )
+    return _unique_in_order(nearby)
+
+
+def _replies(finding: Finding, turns: list[Turn]) -> list[Sentence]:
+    """What the vendor's side said right after each stretch of the finding."""
+    replies = []
+    for index in sorted({p.turn.index for p in finding.points}):
+        after = next((t for t in turns[index + 1 :] if not t.customer), None)
+        if after is not None:
+            replies.extend(after.sentences)
+    return _unique_in_order(replies)
+
+
+def _unique_in_order(sentences: list[Sentence]) -> list[Sentence]:
+    seen: dict[tuple[str, int, str], Sentence] = {}
+    for sentence in sentences:
+        key = (sentence.speaker_id, sentence.start_ms, sentence.text)
+        seen.setdefault(key, sentence)
+    return sorted(seen.values(), key=lambda s: s.start_ms)

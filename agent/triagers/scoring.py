@@ -1,0 +1,172 @@
+"""How strongly each customer sentence states a request, a defect or a cost.
+
+A sentence is scored by its own words, then by its turn (sales, beta and
+injection talk silence the turn; a how-to question the rep answers is an
+inquiry) and by the vendor's replies around it (a rep who promises to pass
+the point on confirms it; a customer reacting to a demo is not raising one).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from agent.calls import Sentence
+from agent.triagers import cues
+from agent.triagers.transcript import Turn, next_vendor_turn, previous_vendor_turn
+
+MAX_SENTENCE_SCORE = 4.0
+MIN_WORDS = 4
+SALES_REACH = 3
+SHORT_TURN = 8
+ACKNOWLEDGED_BONUS = 1.5
+PROMPTED_BONUS = 0.5
+ANNOUNCED_PENALTY = 1.5
+
+
+@dataclass
+class Point:
+    """One customer sentence that states feedback."""
+
+    turn: Turn
+    sentence: Sentence
+    kind: str
+    score: float
+    bonus: float = 0.0
+
+    @property
+    def speaker_id(self) -> str:
+        return self.sentence.speaker_id
+
+    @property
+    def start_ms(self) -> int:
+        return self.sentence.start_ms
+
+
+def sentence_cues(text: str) -> tuple[str | None, float]:
+    """The kind of feedback a sentence's own words state, and how strongly."""
+    if len(text.split()) < MIN_WORDS or _never_feedback(text):
+        return None, 0.0
+    if _plain_question(text):
+        return None, 0.0
+    weights: dict[str, float] = defaultdict(float)
+    for cue in cues.FEEDBACK:
+        if cue.pattern.search(text):
+            weights[cue.kind] += cue.weight
+    if not weights:
+        return None, 0.0
+    kind = max(weights, key=lambda k: (weights[k], k == cues.BUG))
+    return kind, min(sum(weights.values()), MAX_SENTENCE_SCORE)
+
+
+def _plain_question(text: str) -> bool:
+    """A question asks; only "why can't it…" complains."""
+    if not cues.QUESTION.search(text) or cues.TAG_QUESTION.search(text):
+        return False
+    return not cues.WHY_NOT.search(text)
+
+
+def _never_feedback(text: str) -> bool:
+    silencers = (cues.SALES, cues.BETA, cues.INJECTION, cues.SMALL_TALK)
+    if any(pattern.search(text) for pattern in silencers):
+        return True
+    return bool(cues.SELF_ACTION.search(text) or cues.POSITIVE.search(text))
+
+
+def score_turns(turns: list[Turn]) -> list[Point]:
+    """Every scored sentence of the customer's turns, in call order."""
+    points = []
+    for turn in turns:
+        if not turn.customer or _silenced(turns, turn):
+            continue
+        muted = _sales_reach(turn)
+        context = _context_bonus(turns, turn)
+        acknowledged = _acknowledged(turns, turn)
+        for at, sentence in enumerate(turn.sentences):
+            kind, score = sentence_cues(sentence.text)
+            if kind is None or at in muted:
+                continue
+            bonus = context + (ACKNOWLEDGED_BONUS if acknowledged else 0.0)
+            points.append(Point(turn, sentence, kind, score, bonus))
+    return points
+
+
+def _silenced(turns: list[Turn], turn: Turn) -> bool:
+    """Turns that are never feedback, whatever their words."""
+    if any(cues.INJECTION.search(s.text) for s in turn.sentences):
+        return True
+    if _follows_sales_talk(turns, turn):
+        return True
+    return _answered_inquiry(turns, turn) or _after_answer(turns, turn)
+
+
+def _follows_sales_talk(turns: list[Turn], turn: Turn) -> bool:
+    before = previous_vendor_turn(turns, turn.index)
+    if before is None or before.index != turn.index - 1:
+        return False
+    return bool(cues.SALES.search(before.text) or cues.BETA.search(before.text))
+
+
+def _sales_reach(turn: Turn) -> set[int]:
+    """Positions in the turn that sales or beta talk silences."""
+    flagged = [
+        at
+        for at, s in enumerate(turn.sentences)
+        if cues.SALES.search(s.text) or cues.BETA.search(s.text)
+    ]
+    if not flagged:
+        return set()
+    if len(turn.sentences) <= SHORT_TURN:
+        return set(range(len(turn.sentences)))
+    return {
+        at
+        for at in range(len(turn.sentences))
+        if any(abs(at - hit) <= SALES_REACH for hit in flagged)
+    }
+
+
+def _asks_how(turn: Turn) -> bool:
+    return any(
+        cues.QUESTION.search(s.text) and cues.INQUIRY.search(s.text)
+        for s in turn.sentences
+    )
+
+
+def _answered_inquiry(turns: list[Turn], turn: Turn) -> bool:
+    """A how-to or does-it question the rep answers with how it is done."""
+    if not _asks_how(turn):
+        return False
+    reply = next_vendor_turn(turns, turn.index)
+    if reply is None:
+        return False
+    opening = " ".join(s.text for s in reply.sentences[:2])
+    return bool(cues.ANSWERED.search(opening)) and not cues.NOT_YET.search(opening)
+
+
+def _after_answer(turns: list[Turn], turn: Turn) -> bool:
+    """The customer's reaction to the answer of their own how-to question."""
+    if not cues.REACTION.search(turn.sentences[0].text):
+        return False
+    reply = previous_vendor_turn(turns, turn.index)
+    if reply is None or reply.index != turn.index - 1:
+        return False
+    asked = previous_customer_turn(turns, reply.index)
+    return asked is not None and _answered_inquiry(turns, asked)
+
+
+def previous_customer_turn(turns: list[Turn], index: int) -> Turn | None:
+    return next((t for t in reversed(turns[:index]) if t.customer), None)
+
+
+def _context_bonus(turns: list[Turn], turn: Turn) -> float:
+    before = previous_vendor_turn(turns, turn.index)
+    if before is None:
+        return 0.0
+    if cues.ANNOUNCED.search(before.text):
+        return -ANNOUNCED_PENALTY
+    return PROMPTED_BONUS if cues.PROMPTED.search(before.text) else 0.0
+
+
+def _acknowledged(turns: list[Turn], turn: Turn) -> bool:
+    reply = next_vendor_turn(turns, turn.index)
+    return reply is not None and bool(cues.ACKNOWLEDGED.search(reply.text))
