@@ -167,7 +167,8 @@ SMALL_TALK = _any(
 )
 # A customer promising their own next step, not describing the product.
 SELF_ACTION = _any(
-    r"^(?:\w+,? ){0,3}?(?:i'?ll|i will|we'?ll|we will|let me|i'?m going to|"
+    r"(?:^|[,;:]\s)(?:(?:and|so|but|then|just|maybe|probably|honestly|yeah|okay|"
+    r"oh)[,\s]+)*(?:i'?ll|i will|we'?ll|we will|let me|i'?m going to|"
     r"i am going to|i can|i could|i should|i might|i'?d have to)\b"
 )
 POSITIVE = _any(
@@ -231,4 +232,21 @@ QUESTION = re.compile(r"\?\s*$")
 TAG_QUESTION = re.compile(r",\s*(?:right|correct|no|yeah)\?\s*$", re.IGNORECASE)
 WHY_NOT = _any(
     r"\bwhy (?:can'?t|couldn'?t|doesn'?t|isn'?t|wouldn'?t|won'?t|don'?t|is it not)\b"
+)
+# The vendor moving the call on to another subject or another person.
+VENDOR_SHIFT = _any(
+    r"\b(?:anything else|anything from you|what about|how about|how'?s the|"
+    r"how has the|how have|how is the|what'?s working|let'?s (?:talk|jump|move|"
+    r"switch|get into|do|look)|moving on|next (?:up|thing|topic)|before we (?:wrap|"
+    r"switch|go|move|get)|you mentioned|go ahead|go for it|over to you|"
+    r"go first|one more thing|i wanted to (?:ask|show|follow)|i'?m going to have "
+    r"you|have you (?:go|scroll)|move on|scroll (?:up|down|to))\b",
+    r"^(?:okay|ok|so|right|alright|all right)?[,.]?\s*(?:so,? )?the \w+\.?$",
+)
+# The customer opening a new point of their own.
+CUSTOMER_SHIFT = _any(
+    r"\b(?:the other thing|another thing|one more (?:thing|question)|one other "
+    r"thing|oh,? actually|the second thing|two things|mine'?s the|while i have "
+    r"you|before i forget|separately|on another note|going back to|quick question|"
+    r"i (?:do )?have (?:an?|one) (?:\w+ )?(?:thing|question|issue|problem))\b"
 )

@@ -7,7 +7,7 @@ import re
 from agent.calls import Sentence
 from agent.triagers import cues
 from agent.triagers.findings import Finding
-from tools.routing import terms
+from tools.vocabulary import terms
 
 TITLE_CHARS = 80
 SUMMARY_CHARS = 220
@@ -21,7 +21,7 @@ _LEAD = re.compile(
 )
 _FILLER = re.compile(
     r",?\s*\b(?:um+|uh+|you know|i mean|kind of|sort of|basically|literally|"
-    r"honestly|like)\b,?(?=\s)",
+    r"honestly)\b,?(?=\s)|,\s*like,(?=\s)",
     re.IGNORECASE,
 )
 # Constructions that put the customer's ask in a clause of its own.

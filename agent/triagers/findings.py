@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 
 from agent.calls import Call, Sentence
 from agent.triagers.scoring import Point, score_turns
-from agent.triagers.transcript import Turn, split_turns, vendor_between
+from agent.triagers.transcript import Turn, segments, split_turns
 from agent.workspace import Workspace
-from tools.routing import terms
+from tools.vocabulary import terms
 
 THRESHOLD = 3.0
-SAME_SPEAKER_GAP_MS = 45_000
-CHIME_IN_GAP_MS = 30_000
-SHORT_REPLY_WORDS = 15
-REPEAT_SIMILARITY = 0.45
+SEGMENT_GAP_MS = 180_000
+NEAR_MS = 120_000
+NEAR_SIMILARITY = 0.22
+REPEAT_SIMILARITY = 0.35
 REPEAT_MIN_SHARED = 2
 SUPPORT_WEIGHT = 0.5
 SUPPORT_POINTS = 3
@@ -70,7 +70,10 @@ def find_feedback(
     turns = split_turns(call, workspace)
     points = score_turns(turns)
     weights = _idf(call)
-    findings = _merge_repeats(_group(points, turns), weights)
+    groups = _group(points, turns)
+    for group in groups:
+        group.context = _context(group, turns)
+    findings = _merge_repeats(groups, weights)
     kept = [finding for finding in findings if finding.score >= threshold]
     for finding in kept:
         finding.context = _context(finding, turns)
@@ -79,25 +82,22 @@ def find_feedback(
 
 
 def _group(points: list[Point], turns: list[Turn]) -> list[Finding]:
-    """Consecutive points that make one finding."""
+    """Consecutive points on one subject make one finding."""
+    topic = segments(turns)
     groups: list[Finding] = []
     for point in sorted(points, key=lambda p: p.start_ms):
-        if groups and _continues(groups[-1].points[-1], point, turns):
+        last = groups[-1].points[-1] if groups else None
+        if last is not None and _continues(last, point, topic):
             groups[-1].points.append(point)
         else:
             groups.append(Finding([point]))
     return groups
 
 
-def _continues(last: Point, point: Point, turns: list[Turn]) -> bool:
-    gap = point.start_ms - last.sentence.end_ms
-    if last.turn.index == point.turn.index:
-        return gap <= SAME_SPEAKER_GAP_MS
-    between = vendor_between(turns, last.sentence.end_ms, point.start_ms)
-    words = sum(len(turn.text.split()) for turn in between)
-    if last.speaker_id == point.speaker_id and gap <= SAME_SPEAKER_GAP_MS:
-        return words <= SHORT_REPLY_WORDS * 2
-    return gap <= CHIME_IN_GAP_MS and words <= SHORT_REPLY_WORDS
+def _continues(last: Point, point: Point, topic: list[int]) -> bool:
+    if topic[last.turn.index] != topic[point.turn.index]:
+        return False
+    return point.start_ms - last.sentence.end_ms <= SEGMENT_GAP_MS
 
 
 def _merge_repeats(groups: list[Finding], weights: dict[str, float]) -> list[Finding]:
@@ -109,6 +109,7 @@ def _merge_repeats(groups: list[Finding], weights: dict[str, float]) -> list[Fin
             merged.append(group)
         else:
             target.points.extend(group.points)
+            target.context = _unique_in_order(target.context + group.context)
     return merged
 
 
@@ -118,11 +119,13 @@ def _same_point(a: Finding, b: Finding, weights: dict[str, float]) -> bool:
     if len(shared) < REPEAT_MIN_SHARED:
         return False
     mass = min(_mass(a_terms, weights), _mass(b_terms, weights))
-    return _mass(shared, weights) / max(mass, 1e-9) >= REPEAT_SIMILARITY
+    similarity = _mass(shared, weights) / max(mass, 1e-9)
+    near = b.start_ms - max(p.sentence.end_ms for p in a.points) <= NEAR_MS
+    return similarity >= (NEAR_SIMILARITY if near else REPEAT_SIMILARITY)
 
 
 def _topic(finding: Finding) -> set[str]:
-    return set().union(*(terms(s.text) for s in finding.sentences))
+    return set().union(*(terms(s.text) for s in finding.context))
 
 
 def _mass(words: set[str], weights: dict[str, float]) -> float:

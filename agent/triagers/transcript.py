@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from agent.calls import Affiliation, Call, Sentence
+from agent.triagers import cues
 from agent.workspace import Workspace
 
 
@@ -71,3 +72,20 @@ def vendor_between(turns: list[Turn], start_ms: int, end_ms: int) -> list[Turn]:
         for turn in turns
         if not turn.customer and start_ms <= turn.start_ms and turn.end_ms <= end_ms
     ]
+
+
+def segments(turns: list[Turn]) -> list[int]:
+    """A topic number for each turn, moving on where someone changes the subject."""
+    numbers, current = [], 0
+    for turn in turns:
+        if _changes_subject(turn):
+            current += 1
+        numbers.append(current)
+    return numbers
+
+
+def _changes_subject(turn: Turn) -> bool:
+    if turn.customer:
+        opening = " ".join(s.text for s in turn.sentences[:2])
+        return bool(cues.CUSTOMER_SHIFT.search(opening))
+    return any(cues.VENDOR_SHIFT.search(s.text) for s in turn.sentences)
