@@ -15,7 +15,13 @@ from tools.context import ToolContext
 from tools.registry import ToolStop
 from tools.store.db import Store
 from tools.store.tables import RunRow
-from tools.trackers.base import CustomerRecord, IssueRecord, Tracker, TrackerError
+from tools.trackers.base import (
+    CustomerRecord,
+    IssueRecord,
+    Tracker,
+    TrackerAuthError,
+    TrackerError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +131,8 @@ class Pipeline:
             run = await self.triager.triage(ctx)
         except ToolStop as exc:
             run = TriageRun(self.triager.name, outcome="partial", error=str(exc))
+        except TrackerAuthError:
+            raise
         except TrackerError as exc:
             run = TriageRun(self.triager.name, outcome="failed", error=str(exc))
         if run.outcome is None:

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 from sqlmodel import select
 
 from agent.pipeline import Pipeline, Triager
@@ -14,11 +15,14 @@ from agent.workspace import Workspace, load_workspace
 from tools.store.db import Store
 from tools.store.tables import StateRow, TeamRow, utcnow
 from tools.trackers.base import Tracker
+from tools.trackers.linear import LinearTracker
+from tools.trackers.linear_client import LinearClient
 from tools.trackers.local import LocalTracker
 
 logger = logging.getLogger(__name__)
 
 WORKSPACE_KEY = "workspace"
+LINEAR_TIMEOUT_S = 30.0
 
 
 class ConfigError(Exception):
@@ -85,6 +89,9 @@ def choose_tracker(settings: Settings, store: Store) -> Tracker:
         return LocalTracker(store)
     if settings.linear_api_key is None:
         raise ConfigError("the Linear tracker needs LINEAR_API_KEY to be set")
-    from tools.trackers.linear import linear_tracker_from_settings
-
-    return linear_tracker_from_settings(settings)
+    client = LinearClient(
+        httpx.AsyncClient(timeout=LINEAR_TIMEOUT_S),
+        api_key=settings.linear_api_key.get_secret_value(),
+        api_url=settings.linear_api_url,
+    )
+    return LinearTracker(client)

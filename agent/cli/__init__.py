@@ -22,7 +22,3 @@ def run() -> None:
         stream=sys.stderr,
     )
     main(prog_name="calltriage")
-
-
-if __name__ == "__main__":
-    run()

@@ -10,6 +10,7 @@ import click
 
 from agent.cli.common import (
     emit_json,
+    fail,
     main,
     open_runtime,
     with_settings,
@@ -19,6 +20,7 @@ from agent.cli.render import call_json, print_call
 from agent.readers import ReadError, read_calls
 from agent.runtime import Runtime
 from agent.settings import Settings
+from tools.trackers.base import TrackerAuthError
 
 READ_FAILED_EXIT = 1
 
@@ -49,7 +51,10 @@ def process(
     settings = settings.model_copy(update=updates)
     runtime = open_runtime(settings, workspace_path)
     announce_triager(runtime)
-    ok = asyncio.run(_process_all(runtime, list(paths), as_json, again))
+    try:
+        ok = asyncio.run(_process_all(runtime, list(paths), as_json, again))
+    except TrackerAuthError as exc:
+        fail(str(exc))
     sys.exit(0 if ok else READ_FAILED_EXIT)
 
 

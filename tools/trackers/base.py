@@ -60,7 +60,11 @@ class IssueRecord(IssueDraft):
 
 
 class TrackerError(Exception):
-    """A tracker refused or failed an operation in a way that stops the run."""
+    """A tracker refused or failed an operation; the call's run fails."""
+
+
+class TrackerAuthError(TrackerError):
+    """The tracker rejects our credentials: nothing else can succeed either."""
 
 
 class Tracker(Protocol):
