@@ -42,7 +42,7 @@ FEEDBACK: tuple[Cue, ...] = (
         rf"\bwhat {_WE}{_WOULD}? {_ADV}(?:want|need|like|love|prefer|expect)\b",
         rf"\b{_WE}{_WOULD} {_ADV}(?:love|like|want|prefer) (?:for|it if|if|to see|"
         r"to have|to be able|the ability|some way|a way)\b",
-        rf"\b{_WE} {_ADV}wish\b",
+        rf"\b{_WE} {_ADV}wish (?!was\b|were\b)",
         rf"\b{_WE} {_ADV}(?:need|want) (?:a way|some way|to be able|the ability|"
         r"it to|them to|you to|the \w+ to|support for|an? option)\b",
         r"\b(?:there'?s|there is|we have|with) no (?:way|option|setting|place|button)"
@@ -88,7 +88,14 @@ FEEDBACK: tuple[Cue, ...] = (
         r"\b(?:doesn'?t|does not|didn'?t|won'?t|isn'?t|is not|can'?t|cannot|"
         r"wasn'?t|aren'?t|don'?t) (?:\w+ )?(?:work|load|open|sync|save|show|update|"
         r"download|send|arrive|display|match|refresh|retry|move|go through|"
-        r"come through|respond|fire|print|export|import|exist)\w*\b",
+        r"come through|respond|fire|print|export|import|exist|say|record|tell|"
+        r"include|keep|log|capture|recalculate|notify|buzz|recogni[sz]e)\w*\b",
+        r"\b(?:comes?|came|arrives?|arrived|shows? up|showed up|goes out|went out|"
+        r"reach\w*) (?:\w+ ){0,3}?(?:late|too late)\b|\b(?:come|arrive)s? after\b",
+        r"\bnever (?:\w+ )?(?:buzz\w*|arriv\w*|shows? up|came|loads?|works?|"
+        r"syncs?|recorded|saved)\b",
+        r"\b(?:don'?t|doesn'?t|didn'?t) (?:even )?(?:get|receive) (?:the|a|any)\b",
+        r"\bnothing in the \w+ (?:that )?(?:says|shows|tells)\b",
         r"\b(?:times? out|timed out|freez\w+|hangs?|just closes|disappear\w*|"
         r"vanish\w*|get stuck|gets stuck|got stuck|it'?s just gone)\b",
         r"\b(?:wrong|incorrect|inaccurate|off by|shifted|out of date|outdated)\b",
@@ -112,8 +119,11 @@ FEEDBACK: tuple[Cue, ...] = (
         rf"\b(?:{_WE}|he|she|they) (?:don'?t|do not|wouldn'?t|didn'?t) (?:really )?"
         r"(?:know|understand) (?:what|why|how|which|whether)\b",
         r"\bnot (?:\w+ )?(?:helpful|useful|intuitive|obvious)\b",
-        rf"\b{_WE} (?:can'?t|couldn'?t|cannot) (?:find|tell|figure|see|read|get|"
-        r"change|edit|download|use|verify)\b",
+        r"\b(?:can'?t|couldn'?t|cannot|unable to) (?:\w+ ){0,2}?(?:find|tell|"
+        r"figure|see|read|hear|get to|change|edit|download|use|verify|prove|reach|"
+        r"access|print)\b",
+        r"\btook (?:me|us|them|him|her) (?:\w+ ){0,3}?(?:days?|hours?|weeks?)\b",
+        r"\b(?:hates?|hated|not (?:really )?fair|costs? us|told off)\b",
         r"\b(?:nobody|no one|nobody else) (?:can|could|does|reads?|remembers?|"
         r"knows?)\b",
     ),
@@ -122,9 +132,11 @@ FEEDBACK: tuple[Cue, ...] = (
         1.5,
         r"\btakes? (?:forever|ages|too long|a long time|days|weeks|a couple of)\b",
         r"\b(?:so|too|really|very) slow\b",
-        rf"\b(?:{_WE}|he|she|they|you) (?:have|has|had) to (?:go|manually|keep|"
-        r"remember|open|call|log|sign|click|chase|reconcile|export|copy|guess|"
-        r"wait|fix|rebuild|make|do it)\b",
+        rf"\b(?:{_WE}|he|she|they|you|someone|somebody) (?:have|has|had|'ve had) "
+        r"to (?:go|manually|keep|remember|open|call|log|sign|click|chase|reconcile|"
+        r"export|copy|guess|wait|fix|rebuild|make|do it|ask|read|dig|reconstruct|"
+        r"move|piece|redo|re-do|type|retype|send|print|explain|track|check)\b",
+        r"\b(?:it'?s|they'?re|is|are) only (?:in|for|on|available)\b",
         r"\b(?:workaround|work around|a bit of a hack)\b",
         r"\b(?:too many|so many|multiple) (?:clicks|steps|places|sections|spots|"
         r"screens|copies|times)\b",
@@ -209,7 +221,9 @@ ACKNOWLEDGED = _any(
     r"example|catch)\b|\bgreat example\b|\breally clear\b",
     r"\b(?:isn'?t|is not|not) (?:there|something we do|\w+ yet|for \w+ yet)\b|"
     r"\bheard (?:that|it|this)? ?before\b|\bwe'?ve heard\b",
-    r"\b(?:oh no|oof|ugh|sorry|that'?s not good|i see it)\b",
+    r"\b(?:oh no|oof|ugh|sorry|that'?s not good|i see it|that'?s serious|"
+    r"brutal)\b",
+    r"\b(?:helpful|useful) (?:context|detail)\b|\bthat helps\b|\bi didn'?t know\b",
 )
 # The rep inviting feedback.
 PROMPTED = _any(
@@ -233,20 +247,44 @@ TAG_QUESTION = re.compile(r",\s*(?:right|correct|no|yeah)\?\s*$", re.IGNORECASE)
 WHY_NOT = _any(
     r"\bwhy (?:can'?t|couldn'?t|doesn'?t|isn'?t|wouldn'?t|won'?t|don'?t|is it not)\b"
 )
-# The vendor moving the call on to another subject or another person.
+# Anyone handing the call to someone else.
+HANDOFF = _any(
+    r"\b(?:go ahead|go for it|over to you|go first|want to start|you had the|"
+    r"want to walk us through)\b"
+)
+# The vendor moving the call on to another subject.
 VENDOR_SHIFT = _any(
     r"\b(?:anything else|anything from you|what about|how about|how'?s the|"
     r"how has the|how have|how is the|what'?s working|let'?s (?:talk|jump|move|"
     r"switch|get into|do|look)|moving on|next (?:up|thing|topic)|before we (?:wrap|"
-    r"switch|go|move|get)|you mentioned|go ahead|go for it|over to you|"
-    r"go first|one more thing|i wanted to (?:ask|show|follow)|i'?m going to have "
-    r"you|have you (?:go|scroll)|move on|scroll (?:up|down|to))\b",
+    r"switch|go|move|get)|you mentioned|i wanted to (?:ask|show|follow)|"
+    r"i'?m going to have you|have you (?:go|scroll)|move on|scroll (?:up|down|to)|"
+    r"switching gears|while i have you)\b",
     r"^(?:okay|ok|so|right|alright|all right)?[,.]?\s*(?:so,? )?the \w+\.?$",
+    # Interview questions that open a subject.
+    r"\b(?:how would you (?:describe|define|use|utili[sz]e|rate|prefer|go about)|"
+    r"what (?:is|would be) your|what do you (?:think|expect)|are there any|"
+    r"is there anything|do you find|what would you|if you could change|"
+    r"tell me (?:about|what|how)|share your|(?:how|what) (?:useful|helpful|"
+    r"valuable|easy|difficult|hard)|now,? (?:i'?m going to|let'?s|we'?re going to)"
+    r"|next,? (?:we|i))\b",
 )
 # The customer opening a new point of their own.
 CUSTOMER_SHIFT = _any(
-    r"\b(?:the other thing|another thing|one more (?:thing|question)|one other "
-    r"thing|oh,? actually|the second thing|two things|mine'?s the|while i have "
-    r"you|before i forget|separately|on another note|going back to|quick question|"
-    r"i (?:do )?have (?:an?|one) (?:\w+ )?(?:thing|question|issue|problem))\b"
+    r"\b(?:while i have you|while i'?ve got you|before i forget|separately|"
+    r"on another note|going back to|quick question|jump in with (?:one|another)|"
+    r"the other thing|another thing|oh,? actually|two things|mine'?s the)\b",
+    r"\b(?:next|last|another|other|second|third|small|big|quick|final) one\b",
+    r"\bone (?:more|other|last|small|quick|final)? ?(?:thing|question|request)\b",
+    r"\bi (?:do )?(?:also )?have (?:an?|one) (?:\w+ )?(?:thing|question|issue|"
+    r"problem)\b",
+)
+# The rep's answer that it can already be done today.
+EXISTS = _any(
+    r"\byou can (?:actually |already |just |also )?(?:do|set|use|change|turn|find|"
+    r"add|drag|pick|choose|make|export|filter|share|see)\b",
+    r"\b(?:that'?s|it'?s|is) already (?:there|supported|possible|available|built)\b",
+    r"\balready (?:does|do|supports?|exists?|there)\b|\bgood news\b",
+    r"\b(?:it|the app) (?:already )?follows\b|\bthere'?s (?:a|an) \w+ (?:for that|"
+    r"under|called)\b",
 )

@@ -8,6 +8,7 @@ the point on confirms it; a customer reacting to a demo is not raising one).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -125,22 +126,26 @@ def _sales_reach(turn: Turn) -> set[int]:
     }
 
 
-def _asks_how(turn: Turn) -> bool:
+def _asks(turn: Turn, pattern: re.Pattern[str] | None = None) -> bool:
     return any(
-        cues.QUESTION.search(s.text) and cues.INQUIRY.search(s.text)
+        cues.QUESTION.search(s.text) and (pattern is None or pattern.search(s.text))
         for s in turn.sentences
     )
 
 
 def _answered_inquiry(turns: list[Turn], turn: Turn) -> bool:
-    """A how-to or does-it question the rep answers with how it is done."""
-    if not _asks_how(turn):
+    """A question the rep answers with how it is done today."""
+    if not _asks(turn):
         return False
     reply = next_vendor_turn(turns, turn.index)
     if reply is None:
         return False
     opening = " ".join(s.text for s in reply.sentences[:2])
-    return bool(cues.ANSWERED.search(opening)) and not cues.NOT_YET.search(opening)
+    if cues.NOT_YET.search(opening) or cues.ACKNOWLEDGED.search(reply.text):
+        return False
+    if cues.EXISTS.search(reply.text):
+        return True
+    return _asks(turn, cues.INQUIRY) and bool(cues.ANSWERED.search(opening))
 
 
 def _after_answer(turns: list[Turn], turn: Turn) -> bool:

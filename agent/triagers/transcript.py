@@ -8,6 +8,8 @@ from agent.calls import Affiliation, Call, Sentence
 from agent.triagers import cues
 from agent.workspace import Workspace
 
+SILENCE_MS = 90_000
+
 
 @dataclass(frozen=True)
 class Turn:
@@ -75,17 +77,24 @@ def vendor_between(turns: list[Turn], start_ms: int, end_ms: int) -> list[Turn]:
 
 
 def segments(turns: list[Turn]) -> list[int]:
-    """A topic number for each turn, moving on where someone changes the subject."""
-    numbers, current = [], 0
+    """A topic number for each turn, moving on where someone changes the subject
+    or the customer has been silent for a long while."""
+    numbers, current, last_customer_ms = [], 0, None
     for turn in turns:
-        if _changes_subject(turn):
+        silent = last_customer_ms is not None and (
+            turn.customer and turn.start_ms - last_customer_ms > SILENCE_MS
+        )
+        if silent or _changes_subject(turn):
             current += 1
+        if turn.customer:
+            last_customer_ms = turn.end_ms
         numbers.append(current)
     return numbers
 
 
 def _changes_subject(turn: Turn) -> bool:
     if turn.customer:
-        opening = " ".join(s.text for s in turn.sentences[:2])
-        return bool(cues.CUSTOMER_SHIFT.search(opening))
-    return any(cues.VENDOR_SHIFT.search(s.text) for s in turn.sentences)
+        shift, said = cues.CUSTOMER_SHIFT, turn.sentences[:2]
+    else:
+        shift, said = cues.VENDOR_SHIFT, turn.sentences
+    return any(shift.search(s.text) or cues.HANDOFF.search(s.text) for s in said)
