@@ -144,6 +144,19 @@ FEEDBACK: tuple[Cue, ...] = (
         r"\b(?:redundant|duplicat\w+)\b",
         r"\ba real (?:problem|thing|issue)\b|\bnot a small thing\b|\bnot fun\b|"
         r"\bnot great\b",
+        r"\btakes? (?:me|us|them|him|her|the \w+ of (?:us|them)) (?:\w+ ){0,3}?"
+        r"(?:weeks?|days?|hours?|mornings?|afternoons?)\b",
+        r"\bmiserable\b",
+    ),
+    _cue(
+        REQUEST,
+        2.0,
+        r"\bwould save (?:us|me|them|him|her|everyone) (?:\w+ ){0,3}?(?:time|hours?|"
+        r"days?|a week|an hour|a lot)\b",
+    ),
+    _cue(
+        PAIN,
+        1.0,
         r"\bevery (?:single )?(?:day|week|month|morning|night|quarter|time|monday|"
         r"tuesday|wednesday|thursday|friday)\b",
     ),
@@ -151,7 +164,7 @@ FEEDBACK: tuple[Cue, ...] = (
 
 # Talk that sounds like feedback but is not a product issue.
 SALES = _any(
-    r"\b(?:pric(?:e|es|ed|ing)|discount\w*|quote|renewal|renew|contract\w*|"
+    r"\b(?:pric(?:e|es|ed|ing)|discount\w*|quote|renewal|renew|co-?term\w*|"
     r"seats?|licen[cs]e[sd]?|per (?:user|seat|month|year)|budget\w*|procurement|"
     r"add-on|tier|order form|list price|full price|prepa(?:y|id)|multi-year|"
     r"two-year|three-year|true up|billing terms|monthly billing|cheaper|"
@@ -287,4 +300,10 @@ EXISTS = _any(
     r"\balready (?:does|do|supports?|exists?|there)\b|\bgood news\b",
     r"\b(?:it|the app) (?:already )?follows\b|\bthere'?s (?:a|an) \w+ (?:for that|"
     r"under|called)\b",
+)
+# The customer returning to a point made earlier in the call.
+BACK_REFERENCE = _any(
+    r"\b(?:go(?:ing)? back to|back to (?:the|that|what)|(?:from|at) the (?:beginning|"
+    r"start)|from earlier|(?:like|as) i (?:said|mentioned)|i mentioned (?:earlier|"
+    r"before)|(?:same|that) (?:thing|problem|issue) (?:again|as before))\b"
 )

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from agent.calls import Call, Sentence
+from agent.triagers import cues
 from agent.triagers.scoring import Point, score_turns
 from agent.triagers.transcript import Turn, segments, split_turns
 from agent.workspace import Workspace
@@ -22,6 +23,7 @@ SEGMENT_GAP_MS = 180_000
 NEAR_MS = 120_000
 NEAR_SIMILARITY = 0.22
 REPEAT_SIMILARITY = 0.35
+RECALLED_SIMILARITY = 0.2
 REPEAT_MIN_SHARED = 2
 SUPPORT_WEIGHT = 0.5
 SUPPORT_POINTS = 3
@@ -34,6 +36,7 @@ class Finding:
     """One point a customer raised, with every sentence that makes it."""
 
     points: list[Point]
+    recalls: bool = False
     context: list[Sentence] = field(default_factory=list)
     replies: list[Sentence] = field(default_factory=list)
 
@@ -90,8 +93,21 @@ def _group(points: list[Point], turns: list[Turn]) -> list[Finding]:
         if last is not None and _continues(last, point, topic):
             groups[-1].points.append(point)
         else:
-            groups.append(Finding([point]))
+            groups.append(Finding([point], recalls=_recalls(turns, topic, point)))
     return groups
+
+
+def _recalls(turns: list[Turn], topic: list[int], point: Point) -> bool:
+    """Whether the customer opened this subject by going back to an earlier one."""
+    opened = [
+        t
+        for t in turns[: point.turn.index + 1]
+        if topic[t.index] == topic[point.turn.index]
+    ]
+    return any(
+        t.customer and any(cues.BACK_REFERENCE.search(s.text) for s in t.sentences)
+        for t in opened
+    )
 
 
 def _continues(last: Point, point: Point, topic: list[int]) -> bool:
@@ -104,7 +120,9 @@ def _merge_repeats(groups: list[Finding], weights: dict[str, float]) -> list[Fin
     """A point raised again later in the call joins the finding it repeats."""
     merged: list[Finding] = []
     for group in groups:
-        target = next((m for m in merged if _same_point(m, group, weights)), None)
+        scored = [(_similarity(m, group, weights), m) for m in merged]
+        likely = [(sim, m) for sim, m in scored if sim >= _bar(m, group)]
+        target = max(likely, key=lambda pair: pair[0])[1] if likely else None
         if target is None:
             merged.append(group)
         else:
@@ -113,15 +131,22 @@ def _merge_repeats(groups: list[Finding], weights: dict[str, float]) -> list[Fin
     return merged
 
 
-def _same_point(a: Finding, b: Finding, weights: dict[str, float]) -> bool:
+def _similarity(a: Finding, b: Finding, weights: dict[str, float]) -> float:
+    """How much of the smaller finding's rare words the other one shares."""
     a_terms, b_terms = _topic(a), _topic(b)
     shared = a_terms & b_terms
     if len(shared) < REPEAT_MIN_SHARED:
-        return False
+        return 0.0
     mass = min(_mass(a_terms, weights), _mass(b_terms, weights))
-    similarity = _mass(shared, weights) / max(mass, 1e-9)
-    near = b.start_ms - max(p.sentence.end_ms for p in a.points) <= NEAR_MS
-    return similarity >= (NEAR_SIMILARITY if near else REPEAT_SIMILARITY)
+    return _mass(shared, weights) / max(mass, 1e-9)
+
+
+def _bar(earlier: Finding, later: Finding) -> float:
+    """Similar enough to be one point: less is needed nearby or when recalled."""
+    if later.recalls:
+        return RECALLED_SIMILARITY
+    gap = later.start_ms - max(p.sentence.end_ms for p in earlier.points)
+    return NEAR_SIMILARITY if gap <= NEAR_MS else REPEAT_SIMILARITY
 
 
 def _topic(finding: Finding) -> set[str]:

@@ -8,7 +8,6 @@ the point on confirms it; a customer reacting to a demo is not raising one).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -18,11 +17,13 @@ from agent.triagers.transcript import Turn, next_vendor_turn, previous_vendor_tu
 
 MAX_SENTENCE_SCORE = 4.0
 MIN_WORDS = 4
+MIN_POINT_SCORE = 1.5
 SALES_REACH = 3
 SHORT_TURN = 8
 ACKNOWLEDGED_BONUS = 1.5
 PROMPTED_BONUS = 0.5
 ANNOUNCED_PENALTY = 1.5
+INQUIRY_MS = 45_000
 
 
 @dataclass
@@ -54,7 +55,7 @@ def sentence_cues(text: str) -> tuple[str | None, float]:
     for cue in cues.FEEDBACK:
         if cue.pattern.search(text):
             weights[cue.kind] += cue.weight
-    if not weights:
+    if sum(weights.values()) < MIN_POINT_SCORE:
         return None, 0.0
     kind = max(weights, key=lambda k: (weights[k], k == cues.BUG))
     return kind, min(sum(weights.values()), MAX_SENTENCE_SCORE)
@@ -126,26 +127,30 @@ def _sales_reach(turn: Turn) -> set[int]:
     }
 
 
-def _asks(turn: Turn, pattern: re.Pattern[str] | None = None) -> bool:
-    return any(
-        cues.QUESTION.search(s.text) and (pattern is None or pattern.search(s.text))
-        for s in turn.sentences
-    )
-
-
 def _answered_inquiry(turns: list[Turn], turn: Turn) -> bool:
-    """A question the rep answers with how it is done today."""
-    if not _asks(turn):
-        return False
+    """A question the rep answers with how it is done today.
+
+    The question may come a little after the turn, once colleagues have chimed
+    in; the whole exchange before the rep's answer is the inquiry.
+    """
     reply = next_vendor_turn(turns, turn.index)
     if reply is None:
+        return False
+    asked = [
+        s
+        for t in turns[turn.index : reply.index]
+        for s in t.sentences
+        if cues.QUESTION.search(s.text) and s.start_ms - turn.start_ms <= INQUIRY_MS
+    ]
+    if not asked:
         return False
     opening = " ".join(s.text for s in reply.sentences[:2])
     if cues.NOT_YET.search(opening) or cues.ACKNOWLEDGED.search(reply.text):
         return False
     if cues.EXISTS.search(reply.text):
         return True
-    return _asks(turn, cues.INQUIRY) and bool(cues.ANSWERED.search(opening))
+    how_to = any(cues.INQUIRY.search(s.text) for s in asked)
+    return how_to and bool(cues.ANSWERED.search(opening))
 
 
 def _after_answer(turns: list[Turn], turn: Turn) -> bool:
