@@ -39,7 +39,9 @@ FEEDBACK: tuple[Cue, ...] = (
     _cue(
         REQUEST,
         3.0,
-        rf"\bwhat {_WE}{_WOULD}? {_ADV}(?:want|need|like|love|prefer|expect)\b",
+        rf"\bwhat {_WE}{_WOULD}? {_ADV}(?:want|need|like|love|prefer|expect)"
+        r"(?: to see| to have)? (?:is|would be)\b",
+        rf"\bwhat {_WE}'d (?:want|need|like)\b",
         rf"\b{_WE}{_WOULD} {_ADV}(?:love|like|want|prefer) (?:for|it if|if|to see|"
         r"to have|to be able|the ability|some way|a way)\b",
         rf"\b{_WE} {_ADV}wish (?!was\b|were\b)",
@@ -61,8 +63,11 @@ FEEDBACK: tuple[Cue, ...] = (
         rf"\b{_WE}{_WOULD} {_ADV}(?:put|add|change|move|rename|call|make|like)\b"
         r".{0,40}\b(?:instead|rather|more|one more|from \w+ to)\b",
         r"\b(?:it|this|that|they|there|which|the \w+|this \w+)\s+(?:should|"
-        r"needs to|need to)\s+(?:just |really |also |be |show|have|go|open|list|"
-        r"replace|say|tell|include|let)",
+        r"needs to|need to)\s+(?:just |really |also |probably )?(?:be (?:more|"
+        r"easier|clearer|simpler|shown|visible|listed|displayed|included|there|"
+        r"able|possible|the default|automatic|separate|at the top|on top|first)|"
+        r"show|have|go|open|list|replace|say|tell|include|let|allow|start|begin|"
+        r"default|hit|send|pick)\b",
         rf"\b{_WE} shouldn'?t (?:have|need) to\b",
         r"\bwhy (?:can'?t|couldn'?t|doesn'?t|isn'?t|wouldn'?t|won'?t|don'?t|is it "
         r"not)\b",
@@ -195,6 +200,11 @@ SELF_ACTION = _any(
     r"(?:^|[,;:]\s)(?:(?:and|so|but|then|just|maybe|probably|honestly|yeah|okay|"
     r"oh)[,\s]+)*(?:i'?ll|i will|we'?ll|we will|let me|i'?m going to|"
     r"i am going to|i can|i could|i should|i might|i'?d have to)\b"
+)
+# A defect word the customer rules out: "it's not broken".
+DENIED_DEFECT = _any(
+    r"\b(?:not|isn'?t|wasn'?t|aren'?t|never|no|nothing) (?:\w+ )?(?:broken|"
+    r"crash\w*|wrong|an? (?:bug|error|problem))\b"
 )
 POSITIVE = _any(
     r"\b(?:works? (?:fine|great|well)|(?:is|it'?s|that'?s) (?:fine|good|great|"

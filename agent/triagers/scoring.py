@@ -69,7 +69,13 @@ def _plain_question(text: str) -> bool:
 
 
 def _never_feedback(text: str) -> bool:
-    silencers = (cues.SALES, cues.BETA, cues.INJECTION, cues.SMALL_TALK)
+    silencers = (
+        cues.SALES,
+        cues.BETA,
+        cues.INJECTION,
+        cues.SMALL_TALK,
+        cues.DENIED_DEFECT,
+    )
     if any(pattern.search(text) for pattern in silencers):
         return True
     return bool(cues.SELF_ACTION.search(text) or cues.POSITIVE.search(text))
