@@ -55,27 +55,26 @@ def guidance_rules(workspace: Workspace) -> list[Rule]:
 def _sentence_rules(sentence: str, names: dict[str, str]) -> list[Rule]:
     rules: list[Rule] = []
     pending: list[str] = []
-    name_words = {stem(name) for name in names}
     for clause in (c for c in _CLAUSE.split(sentence) if c.strip()):
         targets = _targets(clause, names)
         if not targets and rules and _WIDENS.search(clause) and not pending:
             for rule in rules[-1:]:
-                rule.claimed |= terms(clause) - name_words
+                rule.claimed |= terms(clause) - _naming(clause, names)
                 rule.text = f"{rule.text},{clause}"
             continue
         pending.append(clause)
         if targets:
             text = " ".join(pending).strip()
-            words = terms(text) - _said_once(text, name_words)
+            words = terms(text) - _naming(text, names)
             rules.extend(Rule(key, set(words), text, set()) for key in targets)
             pending = []
     return rules
 
 
-def _said_once(text: str, name_words: set[str]) -> set[str]:
-    """Team names used only to name the team, not also as a topic ("API keys")."""
-    said = [stem(word) for word in tokens(text)]
-    return {word for word in name_words if said.count(word) <= 1}
+def _naming(text: str, names: dict[str, str]) -> set[str]:
+    """Words used once, only to name a team; "API keys ... API" keeps "api"."""
+    said = tokens(text)
+    return {stem(word) for word in set(said) if word in names and said.count(word) == 1}
 
 
 def _targets(clause: str, names: dict[str, str]) -> list[str]:

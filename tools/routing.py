@@ -2,10 +2,10 @@
 
 Each word the feedback shares with a team's name or description counts by how
 rare it is among the teams and how often the feedback says it. A guidance rule
-applies when the feedback says one of its words; the words it adds to what the
-team's description already says then count heavily. A rule the guidance widens
-("even when …", "including …") also claims its words, so they no longer count
-for any other team.
+applies when the feedback says two of its words, or one word no other team's
+description or rule uses. The words a rule adds to its team's description then
+count well above description words. A rule the guidance widens ("even when …",
+"including …") also claims its words, so they count for no other team.
 """
 
 from __future__ import annotations
@@ -36,8 +36,10 @@ def rank_teams(text: str, workspace: Workspace) -> list[TeamScore]:
     counts = Counter(words(text, joined=True))
     counts.update(symptom_kinds(text))
     described = {team.key: _described(team) for team in workspace.teams}
-    rules = [r for r in guidance_rules(workspace) if r.trigger & counts.keys()]
-    claims = {word: r.team for r in rules if r.widened for word in r.claimed}
+    rules = guidance_rules(workspace)
+    scored = {id(rule): _rule_score(rule, counts, described, rules) for rule in rules}
+    applied = [rule for rule in rules if scored[id(rule)] > 0]
+    claims = {word: r.team for r in applied if r.widened for word in r.claimed}
     rarity = _rarity(described)
     ranked = []
     for team in workspace.teams:
@@ -48,8 +50,8 @@ def rank_teams(text: str, workspace: Workspace) -> list[TeamScore]:
         }
         score = sum(rarity[word] * _often(counts[word]) for word in own)
         reasons = [f"description: {', '.join(sorted(own))}"] if own else []
-        for rule in (r for r in rules if r.team == team.key):
-            score += _rule_score(rule, counts, described[team.key])
+        for rule in (r for r in applied if r.team == team.key):
+            score += scored[id(rule)]
             reasons.append(f"guidance: {rule.text}")
         ranked.append(TeamScore(team, score, tuple(reasons)))
     ranked.sort(key=lambda s: (-s.score, s.team.key != workspace.default_team))
@@ -60,13 +62,25 @@ def _described(team: Team) -> set[str]:
     return terms(f"{team.name} {team.description}")
 
 
-def _rule_score(rule: Rule, counts: Counter[str], described: set[str]) -> float:
-    """Guidance counts most for the words it adds to the team's description."""
-    weight = GUIDANCE_WEIGHT * (WIDENED_WEIGHT if rule.widened else 1.0)
-    shared = (rule.trigger | rule.claimed) & counts.keys()
-    return sum(
-        _often(counts[word]) * (1.0 if word in described else weight) for word in shared
+def _rule_score(
+    rule: Rule,
+    counts: Counter[str],
+    described: dict[str, set[str]],
+    rules: list[Rule],
+) -> float:
+    """What a rule adds to its team's score; zero when it does not apply."""
+    said = (rule.trigger | rule.claimed) & counts.keys()
+    if not rule.trigger & counts.keys():
+        return 0.0
+    elsewhere = set().union(
+        *(words for key, words in described.items() if key != rule.team),
+        *(r.trigger | r.claimed for r in rules if r.team != rule.team),
     )
+    if len(said) < 2 and not said - elsewhere:
+        return 0.0
+    weight = GUIDANCE_WEIGHT * (WIDENED_WEIGHT if rule.widened else 1.0)
+    own = described[rule.team]
+    return sum(_often(counts[w]) * (1.0 if w in own else weight) for w in said)
 
 
 def _often(count: int) -> float:

@@ -19,7 +19,7 @@ STOPWORDS = frozenset(
     little two three four five six seven eight nine ten eleven twelve twenty
     thirty forty fifty hundred thousand first second third request requests
     problem problems issue issues feedback question questions everything
-    themselves itself including regardless matter own""".split()
+    themselves itself including regardless matter own time fix""".split()
 )
 # Everyday words for what descriptions name formally.
 SYNONYMS = {
@@ -81,7 +81,7 @@ SYMPTOMS = {
     ),
 }
 TOKEN = re.compile(r"[a-z0-9]+(?:['\u2019][a-z]+)?")
-_COMPOUND = re.compile(r"\b([a-z0-9]+)-([a-z0-9]+)\b")
+_COMPOUND = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b")
 
 
 def stem(word: str) -> str:
@@ -89,13 +89,17 @@ def stem(word: str) -> str:
     for suffix in ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
+    if word.endswith("e") and len(word) > 4:
+        return word[:-1]
     return word
 
 
 def tokens(text: str) -> list[str]:
     """Lower-cased words, apostrophes kept, hyphenated words also joined."""
     lowered = text.lower().replace("\u2019", "'")
-    joined = _COMPOUND.sub(lambda m: f"{m[1]} {m[2]} {m[1]}{m[2]}", lowered)
+    joined = _COMPOUND.sub(
+        lambda m: f"{m[0].replace('-', ' ')} {m[0].replace('-', '')}", lowered
+    )
     return TOKEN.findall(joined)
 
 
