@@ -16,12 +16,14 @@ from dataclasses import dataclass
 
 from agent.workspace import Team, Workspace
 from tools.guidance import Rule, guidance_rules
-from tools.vocabulary import stem, symptom_kinds, terms, words
+from tools.vocabulary import SYMPTOMS, stem, symptom_kinds, terms, words
 
 __all__ = ["TeamScore", "rank_teams", "stem", "terms"]
 
 GUIDANCE_WEIGHT = 3.0
 WIDENED_WEIGHT = 2.0
+# A rule about a kind of problem (accessibility, login) cuts across features.
+KIND_WEIGHT = 20.0
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,13 @@ def _rule_score(
         return 0.0
     weight = GUIDANCE_WEIGHT * (WIDENED_WEIGHT if rule.widened else 1.0)
     own = described[rule.team]
-    return sum(_often(counts[w]) * (1.0 if w in own else weight) for w in said)
+    return sum(_often(counts[w]) * _word_weight(w, own, weight) for w in said)
+
+
+def _word_weight(word: str, described: set[str], weight: float) -> float:
+    if word in SYMPTOMS:
+        return KIND_WEIGHT
+    return 1.0 if word in described else weight
 
 
 def _often(count: int) -> float:
