@@ -32,7 +32,10 @@ def _cue(kind: str, weight: float, *patterns: str) -> Cue:
 
 _WE = r"(?:i|we)"
 _WOULD = r"(?:'d| would)"
-_ADV = r"(?:really |actually |ideally |honestly |just |still |definitely |also )?"
+_ADV = (
+    r"(?:really |actually |ideally |honestly |just |still |definitely |also |"
+    r"probably |maybe )?"
+)
 
 FEEDBACK: tuple[Cue, ...] = (
     # Requests: the customer states what they want.
@@ -73,9 +76,11 @@ FEEDBACK: tuple[Cue, ...] = (
         r"not)\b",
         r"\b(?:would|could) (?:be|make it) (?:a lot |much |so much )?(?:better|"
         r"easier|clearer|simpler|more helpful)\b",
-        r"\bif (?:you|they|it|there|we) (?:could|can|would) (?:just |also |"
+        r"\bif (?:i|you|they|it|there|we) (?:could|can|would) (?:just |also |"
         r"somehow )?(?:add|show|send|let|make|have|put|say|flag|list|give|link|"
-        r"build|support|turn|set)\b",
+        r"build|support|turn|set|search|filter|sort|toggle|snooze|choose|pick)\b",
+        r"\bmaybe you (?:guys )?(?:can|could) (?:\w+ ){0,2}?(?:define|add|put|show|"
+        r"explain|make|include|list|give|have|send|link)\b",
     ),
     # Bugs: something does not do what it should.
     _cue(
@@ -158,6 +163,14 @@ FEEDBACK: tuple[Cue, ...] = (
         2.0,
         r"\bwould save (?:us|me|them|him|her|everyone) (?:\w+ ){0,3}?(?:time|hours?|"
         r"days?|a week|an hour|a lot)\b",
+    ),
+    _cue(
+        REQUEST,
+        1.5,
+        r"\b(?:that|it|this) would (?:really |also |definitely )?be (?:really |very |"
+        r"so |super |a lot |much )?(?:helpful|useful|better|easier|ideal)\b",
+        r"\b(?:would be|is|sounds) (?:a little |a lot |much |way )?(?:bit )?"
+        r"(?:more|less) (?:valuable|helpful|useful|clear|intuitive)\b",
     ),
     _cue(
         PAIN,

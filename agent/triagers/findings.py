@@ -67,9 +67,10 @@ class Finding:
 
 
 def find_feedback(
-    call: Call, workspace: Workspace, threshold: float = THRESHOLD
+    call: Call, workspace: Workspace, threshold: float | None = None
 ) -> list[Finding]:
     """The findings in a call's customer talk, strongest enough to file."""
+    threshold = THRESHOLD if threshold is None else threshold
     turns = split_turns(call, workspace)
     points = score_turns(turns)
     weights = _idf(call)
