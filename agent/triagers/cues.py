@@ -46,7 +46,8 @@ FEEDBACK: tuple[Cue, ...] = (
         r"(?: to see| to have)? (?:is|would be)\b",
         rf"\bwhat {_WE}'d (?:want|need|like)\b",
         rf"\b{_WE}{_WOULD} {_ADV}(?:love|like|want|prefer) (?:for|it if|if|to see|"
-        r"to have|to be able|the ability|some way|a way)\b",
+        r"to have|to be able|to be notified|to get|the ability|some way|a way|them|"
+        r"that|it to|more|separate|one)\b",
         rf"\b{_WE} {_ADV}wish (?!was\b|were\b)",
         rf"\b{_WE} {_ADV}(?:need|want) (?:a way|some way|to be able|the ability|"
         r"it to|them to|you to|the \w+ to|support for|an? option)\b",
@@ -63,8 +64,9 @@ FEEDBACK: tuple[Cue, ...] = (
         r"better|ideal|easier|huge|good|a big help|valuable) (?:if|to|for)\b",
         rf"\b{_WE}{_WOULD} {_ADV}(?:expect|prefer) (?:to see|to have|it|that|them|"
         r"all|one|a |an |the |separate)\b",
-        rf"\b{_WE}{_WOULD} {_ADV}(?:put|add|change|move|rename|call|make|like)\b"
+        rf"\b{_WE}{_WOULD} {_ADV}(?:put|change|move|call|make|like)\b"
         r".{0,40}\b(?:instead|rather|more|one more|from \w+ to)\b",
+        rf"\b{_WE}{_WOULD} {_ADV}(?:add|take away|remove|rename|include|separate)\b",
         r"\b(?:it|this|that|they|there|which|the \w+|this \w+)\s+(?:should|"
         r"needs to|need to)\s+(?:just |really |also |probably )?(?:be (?:more|"
         r"easier|clearer|simpler|shown|visible|listed|displayed|included|there|"
@@ -73,7 +75,7 @@ FEEDBACK: tuple[Cue, ...] = (
         r"default|hit|send|pick)\b",
         rf"\b{_WE} shouldn'?t (?:have|need) to\b",
         r"\bwhy (?:can'?t|couldn'?t|doesn'?t|isn'?t|wouldn'?t|won'?t|don'?t|is it "
-        r"not)\b",
+        r"not)\b|\bwhy would (?:it|that|this|they) (?:be|say|show)\b",
         r"\b(?:would|could) (?:be|make it) (?:a lot |much |so much )?(?:better|"
         r"easier|clearer|simpler|more helpful)\b",
         r"\bif (?:i|you|they|it|there|we) (?:could|can|would) (?:just |also |"
@@ -128,6 +130,8 @@ FEEDBACK: tuple[Cue, ...] = (
         r"\b(?:waste|wasting) (?:of )?(?:all )?(?:\w+ )?(?:time|hours|days)\b",
         rf"\b(?:{_WE}|he|she|they) (?:don'?t|do not|wouldn'?t|didn'?t) (?:really )?"
         r"(?:know|understand) (?:what|why|how|which|whether)\b",
+        r"\b(?:i'?m not (?:quite |really )?sure|i never know|(?:i have|there'?s) no "
+        r"idea) (?:what|why|how|if|whether)\b",
         r"\bnot (?:\w+ )?(?:helpful|useful|intuitive|obvious)\b",
         r"\b(?:can'?t|couldn'?t|cannot|unable to) (?:\w+ ){0,2}?(?:find|tell|"
         r"figure|see|read|hear|get to|change|edit|download|use|verify|prove|reach|"
@@ -142,11 +146,13 @@ FEEDBACK: tuple[Cue, ...] = (
         1.5,
         r"\btakes? (?:forever|ages|too long|a long time|days|weeks|a couple of)\b",
         r"\b(?:so|too|really|very) slow\b",
-        rf"\b(?:{_WE}|he|she|they|you|someone|somebody) (?:have|has|had|'ve had) "
-        r"to (?:go|manually|keep|remember|open|call|log|sign|click|chase|reconcile|"
+        rf"\b(?:{_WE}|he|she|they|you|someone|somebody) (?:always |still |usually "
+        r"|just |then )?(?:have|has|had|'ve had) to (?:go|manually|keep|remember|"
+        r"open|call|log|sign|click|chase|reconcile|"
         r"export|copy|guess|wait|fix|rebuild|make|do it|ask|read|dig|reconstruct|"
         r"move|piece|redo|re-do|type|retype|send|print|explain|track|check)\b",
         r"\b(?:it'?s|they'?re|is|are) only (?:in|for|on|available)\b",
+        r"\b(?:i'?m not seeing|i (?:don'?t|didn'?t) see) (?:any|a|the)\b",
         r"\b(?:workaround|work around|a bit of a hack)\b",
         r"\b(?:too many|so many|multiple) (?:clicks|steps|places|sections|spots|"
         r"screens|copies|times)\b",
@@ -281,7 +287,8 @@ REACTION = _any(
 QUESTION = re.compile(r"\?\s*$")
 TAG_QUESTION = re.compile(r",\s*(?:right|correct|no|yeah)\?\s*$", re.IGNORECASE)
 WHY_NOT = _any(
-    r"\bwhy (?:can'?t|couldn'?t|doesn'?t|isn'?t|wouldn'?t|won'?t|don'?t|is it not)\b"
+    r"\bwhy (?:can'?t|couldn'?t|doesn'?t|isn'?t|wouldn'?t|won'?t|don'?t|is it not)\b",
+    r"\bwhy would (?:it|that|this|they) (?:be|say|show)\b",
 )
 # Anyone handing the call to someone else.
 HANDOFF = _any(
