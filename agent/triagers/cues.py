@@ -222,8 +222,8 @@ SELF_ACTION = _any(
 )
 # A defect word the customer rules out: "it's not broken".
 DENIED_DEFECT = _any(
-    r"\b(?:not|isn'?t|wasn'?t|aren'?t|never|no|nothing) (?:\w+ )?(?:broken|"
-    r"crash\w*|wrong|an? (?:bug|error|problem))\b"
+    r"\b(?:not|isn'?t|wasn'?t|aren'?t|never|no|nothing) (?:\w+ ){0,3}?(?:broken|"
+    r"crash\w*|wrong|bugs?|errors?|problems?|complaints?)\b"
 )
 POSITIVE = _any(
     r"\b(?:works? (?:fine|great|well)|(?:is|it'?s|that'?s) (?:fine|good|great|"

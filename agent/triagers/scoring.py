@@ -87,7 +87,7 @@ def score_turns(turns: list[Turn]) -> list[Point]:
     for turn in turns:
         if not turn.customer or _silenced(turns, turn):
             continue
-        muted = _sales_reach(turn)
+        muted = _sales_reach(turn) | _inquiry_reach(turns, turn)
         context = _context_bonus(turns, turn)
         acknowledged = _acknowledged(turns, turn)
         for at, sentence in enumerate(turn.sentences):
@@ -103,9 +103,7 @@ def _silenced(turns: list[Turn], turn: Turn) -> bool:
     """Turns that are never feedback, whatever their words."""
     if any(cues.INJECTION.search(s.text) for s in turn.sentences):
         return True
-    if _follows_sales_talk(turns, turn):
-        return True
-    return _answered_inquiry(turns, turn) or _after_answer(turns, turn)
+    return _follows_sales_talk(turns, turn) or _after_answer(turns, turn)
 
 
 def _follows_sales_talk(turns: list[Turn], turn: Turn) -> bool:
@@ -133,23 +131,35 @@ def _sales_reach(turn: Turn) -> set[int]:
     }
 
 
-def _answered_inquiry(turns: list[Turn], turn: Turn) -> bool:
-    """A question the rep answers with how it is done today.
+def _inquiry_reach(turns: list[Turn], turn: Turn) -> set[int]:
+    """Positions in the turn around a question the rep answers: the lead-up and
+    whatever the customer adds before the answer."""
+    asked = _answered_question(turns, turn)
+    if asked is None:
+        return set()
+    low, high = asked[0] - INQUIRY_MS, asked[1]
+    return {at for at, s in enumerate(turn.sentences) if low <= s.start_ms <= high}
 
-    The question may come a little after the turn, once colleagues have chimed
-    in; the whole exchange before the rep's answer is the inquiry.
-    """
+
+def _answered_question(turns: list[Turn], turn: Turn) -> tuple[int, int] | None:
+    """When the customer asked, in this exchange, a question the rep answers
+    with how it is done today, and when the answer came; colleagues may chime
+    in before it."""
     reply = next_vendor_turn(turns, turn.index)
     if reply is None:
-        return False
+        return None
     asked = [
         s
         for t in turns[turn.index : reply.index]
         for s in t.sentences
-        if cues.QUESTION.search(s.text) and s.start_ms - turn.start_ms <= INQUIRY_MS
+        if cues.QUESTION.search(s.text)
     ]
-    if not asked:
-        return False
+    if not asked or not _answers(reply, asked):
+        return None
+    return asked[0].start_ms, reply.start_ms
+
+
+def _answers(reply: Turn, asked: list[Sentence]) -> bool:
     opening = " ".join(s.text for s in reply.sentences[:2])
     if cues.NOT_YET.search(opening) or cues.ACKNOWLEDGED.search(reply.text):
         return False
@@ -167,7 +177,7 @@ def _after_answer(turns: list[Turn], turn: Turn) -> bool:
     if reply is None or reply.index != turn.index - 1:
         return False
     asked = previous_customer_turn(turns, reply.index)
-    return asked is not None and _answered_inquiry(turns, asked)
+    return asked is not None and _answered_question(turns, asked) is not None
 
 
 def previous_customer_turn(turns: list[Turn], index: int) -> Turn | None:
