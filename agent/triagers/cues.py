@@ -303,7 +303,8 @@ VENDOR_SHIFT = _any(
     r"switch|go|move|get)|you mentioned|i wanted to (?:ask|show|follow)|"
     r"i'?m going to have you|have you (?:go|scroll)|move on|scroll (?:up|down|to)|"
     r"switching gears|while i have you)\b",
-    r"^(?:okay|ok|so|right|alright|all right)?[,.]?\s*(?:so,? )?the \w+\.?$",
+    r"^(?:okay|ok|so|right|alright|all right)?[,.]?\s*(?:so,? )?the (?:\w+ ){0,2}"
+    r"\w+\.?$",
     # Interview questions that open a subject.
     r"\b(?:how would you (?:describe|define|use|utili[sz]e|rate|prefer|go about)|"
     r"what (?:is|would be) your|what do you (?:think|expect)|are there any|"

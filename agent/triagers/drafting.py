@@ -9,7 +9,7 @@ from agent.triagers import cues
 from agent.triagers.findings import Finding
 from tools.vocabulary import terms
 
-TITLE_CHARS = 80
+TITLE_CHARS = 100
 SUMMARY_CHARS = 220
 MIN_TITLE_TERMS = 3
 
@@ -56,11 +56,25 @@ _REWRITES = (
     (re.compile(r"^to\s+", re.I), ""),
     (re.compile(r"^(?P<who>[\w' -]{2,40}?) to (?=\w)", re.I), r"\g<who> should "),
 )
+# Why it matters: a reason, a cost, or who is hurt.
 _MOTIVE = re.compile(
-    r"\b(?:because|so that|otherwise|which means|that means|every (?:day|week|"
-    r"month|morning|night|time|monday|quarter)|hours?|costs?|a real problem|"
-    r"not a small thing|all the time|the whole reason|nobody|our customers|"
-    r"the (?:cfo|board|exec\w*)|paged|risk|can'?t|in peak|a lot of)\b",
+    r"\b(?:because|so that(?! should| would)|otherwise|which means|that means|"
+    r"costs?|costing|"
+    r"lose|losing|lost|risk|the whole reason|the whole point|(?:our|the) "
+    r"customers?|paged|legal|compliance|contract|hours?|days|a week|a month|"
+    r"half (?:of|the)|every (?:day|week|month|morning|quarter)|the (?:cfo|board|"
+    r"exec\w*|directors?|managers?))\b",
+    re.IGNORECASE,
+)
+# Sentences that lean on another one: a continuation, or when it started.
+_LEANING = re.compile(
+    r"^(?:which|and|but|so|then|or|because|like)\b|"
+    r"^(?:it|this|that) (?:\w+ )?(?:started|began|used to)\b",
+    re.IGNORECASE,
+)
+_SUBORDINATE = re.compile(
+    r"^(?P<sub>(?:when|whenever|if|once|after|while|every time)\b[^,]+),\s+"
+    r"(?P<main>.+)$",
     re.IGNORECASE,
 )
 _VERB = {
@@ -73,41 +87,52 @@ _VERB = {
 def draft_title(finding: Finding) -> str:
     """A short title in the customer's own words, without filler."""
     sentence = _title_sentence(finding)
-    clause = _ask_clause(sentence.text) or _clean(sentence.text)
+    clause = _ask_clause(sentence.text) or _main_first(_clean(sentence.text))
     return _shorten(_capitalise(clause), TITLE_CHARS)
 
 
 def draft_summary(finding: Finding, speaker: str) -> str:
     """One or two sentences: who raised it and what they need."""
     title = draft_title(finding)
-    quote = _shorten(_clean(finding.best.sentence.text), SUMMARY_CHARS)
-    summary = f"{speaker} {_VERB[finding.kind]}: {title[:1].lower()}{title[1:]}."
-    if _clean(finding.best.sentence.text).rstrip(".!?") != title.rstrip("…"):
-        summary += f" In their words: “{quote}.”"
+    summary = f"{speaker} {_VERB[finding.kind]}: {_sentence_case(title)}."
+    quote = _supporting(finding)
+    if quote is not None:
+        summary += f" In their words: “{_shorten(_clean(quote.text), SUMMARY_CHARS)}.”"
     return summary
 
 
 def draft_motivation(finding: Finding) -> str:
     """Why it matters, in the customer's words, or empty when they did not say."""
     title_sentence = _title_sentence(finding)
-    for sentence in finding.context + finding.sentences:
-        if sentence is title_sentence or len(sentence.text.split()) < 5:
-            continue
-        if _MOTIVE.search(sentence.text) and not _silent(sentence.text):
-            return _capitalise(_clean(sentence.text)) + "."
-    return ""
+    reasons = [
+        s
+        for s in finding.context + finding.sentences
+        if s is not title_sentence and len(s.text.split()) >= 5 and _motive(s.text)
+    ]
+    if not reasons:
+        return ""
+    best = max(reasons, key=lambda s: (_motive(s.text), -s.start_ms))
+    return _capitalise(_clean(best.text)) + "."
 
 
-def _silent(text: str) -> bool:
-    return bool(cues.SALES.search(text) or cues.SMALL_TALK.search(text))
+def _motive(text: str) -> int:
+    if cues.SALES.search(text) or cues.SMALL_TALK.search(text):
+        return 0
+    if cues.SELF_ACTION.search(text) or cues.POSITIVE.search(text):
+        return 0
+    return len(_MOTIVE.findall(text))
 
 
 def _title_sentence(finding: Finding) -> Sentence:
-    """The strongest point that says enough to stand on its own."""
+    """The strongest point that says enough to stand on its own; for a request
+    or a pain point, one that states the ask if there is one."""
+    wants_ask = finding.kind != cues.BUG
     ranked = sorted(
         finding.points,
         key=lambda p: (
             len(terms(p.sentence.text)) >= MIN_TITLE_TERMS,
+            not _LEANING.search(_clean(p.sentence.text)),
+            wants_ask and _ask_clause(p.sentence.text) is not None,
             p.kind == finding.kind,
             p.score,
             -p.start_ms,
@@ -115,6 +140,32 @@ def _title_sentence(finding: Finding) -> Sentence:
         reverse=True,
     )
     return ranked[0].sentence
+
+
+def _supporting(finding: Finding) -> Sentence | None:
+    """The strongest other point, to quote beside the title."""
+    title_sentence = _title_sentence(finding)
+    others = [p for p in finding.points if p.sentence is not title_sentence]
+    if not others:
+        return None
+    return max(others, key=lambda p: (p.score, -p.start_ms)).sentence
+
+
+def _main_first(text: str) -> str:
+    """ "When X, the app closes" reads as "The app closes when X" in a title."""
+    found = _SUBORDINATE.match(text)
+    if not found or len(found["main"].split()) < 3:
+        return text
+    sub = found["sub"]
+    return f"{found['main']} {sub[:1].lower()}{sub[1:]}"
+
+
+def _sentence_case(title: str) -> str:
+    """Lower the title's first letter to run on after a colon, unless it names."""
+    first = title.split(" ", 1)[0]
+    if first == "I" or first.startswith("I'") or any(c.isupper() for c in first[1:]):
+        return title
+    return title[:1].lower() + title[1:]
 
 
 def _ask_clause(text: str) -> str | None:
@@ -148,7 +199,7 @@ def _shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text[:limit]
-    for mark in (", ", "; ", " because ", " and ", " but "):
+    for mark in ("; ", " because ", ", and ", ", but "):
         at = cut.rfind(mark)
         if at >= limit // 2:
             return cut[:at].rstrip(" ,;")

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 
 from agent.calls import Sentence
 from agent.triagers import cues
-from agent.triagers.transcript import Turn, next_vendor_turn, previous_vendor_turn
+from agent.triagers.transcript import (
+    Turn,
+    next_vendor_turn,
+    previous_vendor_turn,
+    segments,
+)
 
 MAX_SENTENCE_SCORE = 4.0
 MIN_WORDS = 4
@@ -24,6 +29,8 @@ ACKNOWLEDGED_BONUS = 1.5
 PROMPTED_BONUS = 1.0
 ANNOUNCED_PENALTY = 1.5
 INQUIRY_MS = 45_000
+INJECTION_REACH_MS = 45_000
+INJECTION_TURNS = 6
 
 
 @dataclass
@@ -84,8 +91,9 @@ def _never_feedback(text: str) -> bool:
 def score_turns(turns: list[Turn]) -> list[Point]:
     """Every scored sentence of the customer's turns, in call order."""
     points = []
+    topic = segments(turns)
     for turn in turns:
-        if not turn.customer or _silenced(turns, turn):
+        if not turn.customer or _silenced(turns, turn, topic):
             continue
         muted = _sales_reach(turn) | _inquiry_reach(turns, turn)
         context = _context_bonus(turns, turn)
@@ -99,11 +107,22 @@ def score_turns(turns: list[Turn]) -> list[Point]:
     return points
 
 
-def _silenced(turns: list[Turn], turn: Turn) -> bool:
+def _silenced(turns: list[Turn], turn: Turn, topic: list[int]) -> bool:
     """Turns that are never feedback, whatever their words."""
-    if any(cues.INJECTION.search(s.text) for s in turn.sentences):
+    if _in_injection(turns, turn, topic):
         return True
     return _follows_sales_talk(turns, turn) or _after_answer(turns, turn)
+
+
+def _in_injection(turns: list[Turn], turn: Turn, topic: list[int]) -> bool:
+    """A line addressed to the notetaker, and the banter right after it."""
+    return any(
+        t.customer
+        and topic[t.index] == topic[turn.index]
+        and turn.start_ms - t.end_ms <= INJECTION_REACH_MS
+        and any(cues.INJECTION.search(s.text) for s in t.sentences)
+        for t in turns[max(0, turn.index - INJECTION_TURNS) : turn.index + 1]
+    )
 
 
 def _follows_sales_talk(turns: list[Turn], turn: Turn) -> bool:
