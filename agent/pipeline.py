@@ -9,6 +9,7 @@ from typing import Literal, Protocol
 
 from agent.calls import Call
 from agent.eligibility import skip_reason
+from agent.errors import ConfigError
 from agent.ledger import DONE, Ledger
 from agent.workspace import Workspace
 from tools.context import ToolContext
@@ -131,10 +132,14 @@ class Pipeline:
             run = await self.triager.triage(ctx)
         except ToolStop as exc:
             run = TriageRun(self.triager.name, outcome="partial", error=str(exc))
-        except TrackerAuthError:
+        except (TrackerAuthError, ConfigError):
             raise
         except TrackerError as exc:
             run = TriageRun(self.triager.name, outcome="failed", error=str(exc))
+        except Exception as exc:  # one call's fault must not stop the others
+            logger.exception("triaging call %s failed", ctx.call.call_id)
+            error = f"unexpected error: {type(exc).__name__}: {exc}"
+            run = TriageRun(self.triager.name, outcome="failed", error=error)
         if run.outcome is None:
             run.outcome = "filed" if ctx.new_issues else "nothing_actionable"
         return run
@@ -179,6 +184,7 @@ class Pipeline:
             "already_done",
             skip_reason=known.skip_reason,
             customer=customer,
-            customer_created=known.customer_created,
+            # Like its issues, the customer was created by an earlier run.
+            customer_created=False,
             issues=[issue.model_copy(update={"created": False}) for issue in issues],
         )

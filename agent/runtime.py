@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 from sqlmodel import select
 
+from agent.errors import ConfigError
 from agent.pipeline import Pipeline, Triager
 from agent.settings import Settings
 from agent.workspace import Workspace, load_workspace
@@ -22,11 +23,8 @@ from tools.trackers.local import LocalTracker
 logger = logging.getLogger(__name__)
 
 WORKSPACE_KEY = "workspace"
+SCRIPTED_PREFIX = "scripted:"
 LINEAR_TIMEOUT_S = 30.0
-
-
-class ConfigError(Exception):
-    """Settings that cannot work; the message is one sentence for a person."""
 
 
 @dataclass
@@ -74,14 +72,27 @@ def remember_workspace(store: Store, workspace: Workspace) -> None:
 
 
 def choose_triager(settings: Settings) -> Triager:
-    """Claude when a key is configured, the offline rules otherwise."""
+    """Claude when a key is configured, the offline rules otherwise; a model of
+    `scripted:FILE` plays Claude's replies from FILE."""
     from agent.triagers.offline import OfflineTriager
 
+    if settings.model.startswith(SCRIPTED_PREFIX):
+        return _scripted_triager(settings)
     if not settings.uses_model:
         return OfflineTriager()
     from agent.triagers.claude import ClaudeTriager
 
     return ClaudeTriager.from_settings(settings)
+
+
+def _scripted_triager(settings: Settings) -> Triager:
+    from agent.triagers.scripted import ScriptError, scripted_triager
+
+    path = Path(settings.model.removeprefix(SCRIPTED_PREFIX))
+    try:
+        return scripted_triager(path, settings)
+    except ScriptError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def choose_tracker(settings: Settings, store: Store) -> Tracker:

@@ -30,9 +30,30 @@ class Settings(BaseSettings):
     anthropic_base_url: str | None = Field(
         default=None, validation_alias=AliasChoices("ANTHROPIC_BASE_URL")
     )
-    max_turns: int = 30
-    max_tokens_per_call: int = 400_000
+    max_turns: int = Field(default=30, description="Model calls per call triaged")
+    max_tokens_per_call: int = Field(
+        default=400_000, description="Input plus output tokens per call triaged"
+    )
     max_issues_per_call: int = 12
+    max_reply_tokens: int = Field(
+        default=8192, description="The most output tokens one model reply may use"
+    )
+    api_retries: int = Field(
+        default=2, ge=0, description="Retries of a rate-limited or failed API request"
+    )
+    context_share: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Share of the model's context a transcript may fill before it "
+        "is read in windows",
+    )
+    context_tokens: int | None = Field(
+        default=None, gt=0, description="The model's context size; default by model"
+    )
+    window_overlap: float = Field(
+        default=0.1, ge=0, lt=1, description="Share of a window repeated in the next"
+    )
 
     linear_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("LINEAR_API_KEY")
@@ -40,6 +61,10 @@ class Settings(BaseSettings):
     linear_api_url: str = Field(
         default="https://api.linear.app/graphql",
         validation_alias=AliasChoices("LINEAR_API_URL"),
+    )
+
+    mcp_token: SecretStr | None = Field(
+        default=None, description="Bearer token every MCP request over HTTP must carry"
     )
 
     gong_base_url: str | None = Field(

@@ -67,13 +67,20 @@ def _only_local_http(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 PRODUCT_ENV = ("CALLTRIAGE_", "ANTHROPIC_", "LINEAR_", "GONG_")
+# Variables that steer the test run itself rather than the product.
+KEPT_VARIABLES = frozenset(
+    {
+        "CALLTRIAGE_TEST_POSTGRES_URL",
+        "CALLTRIAGE_SHARED_DIR",
+        "CALLTRIAGE_UPDATE_SNAPSHOTS",
+    }
+)
 
 
 @pytest.fixture(autouse=True)
 def _isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    kept = {"CALLTRIAGE_TEST_POSTGRES_URL", "CALLTRIAGE_SHARED_DIR"}
     for name in list(os.environ):
-        if name.startswith(PRODUCT_ENV) and name not in kept:
+        if name.startswith(PRODUCT_ENV) and name not in KEPT_VARIABLES:
             monkeypatch.delenv(name)
     monkeypatch.setenv("CALLTRIAGE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.chdir(tmp_path)

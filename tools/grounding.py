@@ -25,10 +25,12 @@ def normalise(text: str) -> str:
 
 @dataclass(frozen=True)
 class Located:
-    """Where an excerpt was found: the sentences that hold it."""
+    """Where an excerpt was found: the sentences that hold it, and the words as
+    transcribed (original case and punctuation)."""
 
     speaker_id: str
     sentences: tuple[Sentence, ...]
+    text: str
 
     @property
     def start_ms(self) -> int:
@@ -92,27 +94,48 @@ def occurrences(call: Call, text: str) -> list[Located]:
     return list(_occurrences(call, normalise(text)))
 
 
+@dataclass(frozen=True)
+class _Token:
+    """One normalised word, and where its original word sits in the turn."""
+
+    word: str
+    sentence: int
+    position: int
+
+
 def _occurrences(call: Call, wanted: str):
+    needle = wanted.split()
+    if not needle:
+        return
     for turn in call.turns():
-        normalised = [normalise(sentence.text) for sentence in turn]
-        # Padding with spaces makes the search match whole words only.
-        joined = f" {' '.join(normalised)} "
-        needle = f" {wanted} "
-        start = joined.find(needle)
-        while start != -1:
-            yield Located(
-                turn[0].speaker_id, _span(turn, normalised, start, len(wanted))
-            )
-            start = joined.find(needle, start + 1)
+        words = [sentence.text.split() for sentence in turn]
+        tokens = _tokens(words)
+        spoken = [token.word for token in tokens]
+        # Comparing whole tokens makes the search match whole words only.
+        for at in range(len(spoken) - len(needle) + 1):
+            if spoken[at : at + len(needle)] == needle:
+                first, last = tokens[at], tokens[at + len(needle) - 1]
+                yield Located(
+                    turn[0].speaker_id,
+                    tuple(turn[first.sentence : last.sentence + 1]),
+                    _verbatim(words, first, last),
+                )
 
 
-def _span(turn, normalised, start: int, length: int) -> tuple[Sentence, ...]:
-    """The sentences of `turn` touched by characters [start, start+length)."""
-    covered = []
-    offset = 0
-    for sentence, text in zip(turn, normalised, strict=True):
-        end = offset + len(text)
-        if offset <= start + length - 1 and start <= end:
-            covered.append(sentence)
-        offset = end + 1
-    return tuple(covered)
+def _tokens(words: list[list[str]]) -> list[_Token]:
+    return [
+        _Token(part, sentence, position)
+        for sentence, sentence_words in enumerate(words)
+        for position, word in enumerate(sentence_words)
+        for part in normalise(word).split()
+    ]
+
+
+def _verbatim(words: list[list[str]], first: _Token, last: _Token) -> str:
+    """The transcript's own words from `first` to `last`, across sentences."""
+    picked = []
+    for sentence in range(first.sentence, last.sentence + 1):
+        begin = first.position if sentence == first.sentence else 0
+        end = last.position + 1 if sentence == last.sentence else len(words[sentence])
+        picked += words[sentence][begin:end]
+    return " ".join(picked).strip(" ,;:-\u2014")

@@ -28,4 +28,5 @@ def moment_link(recording_url: str, start_ms: int, end_ms: int | None = None) ->
 
 
 def _is_gong_call_page(host: str, path: str) -> bool:
-    return host.endswith("gong.io") and path.rstrip("/") == "/call"
+    is_gong = host == "gong.io" or host.endswith(".gong.io")
+    return is_gong and path.rstrip("/") == "/call"

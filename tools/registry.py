@@ -17,6 +17,7 @@ from typing import Any, get_type_hints
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, create_model
 
 from tools.context import ToolContext
+from tools.trackers.base import TrackerError
 
 logger = logging.getLogger(__name__)
 
@@ -57,12 +58,12 @@ class Tool:
         try:
             parsed = self.arguments.model_validate(arguments)
         except ValidationError as exc:
-            return ToolOutcome(_describe_invalid(self.name, exc), is_error=True)
+            return ToolOutcome(describe_invalid(self.name, exc), is_error=True)
         try:
             value = await self.function(ctx, **dict(parsed))
         except ToolRefusal as exc:
             return ToolOutcome(str(exc), is_error=True)
-        return ToolOutcome(_as_text(value), value=value)
+        return ToolOutcome(as_text(value), value=value)
 
 
 class ToolRegistry:
@@ -94,7 +95,12 @@ class ToolRegistry:
                 f"there is no tool {name!r}; use one of: {known}", True
             )
         else:
-            outcome = await tool.run(ctx, arguments)
+            try:
+                outcome = await tool.run(ctx, arguments)
+            except (ToolStop, TrackerError) as exc:
+                # The call that ended the run belongs in the run's record too.
+                ctx.record_tool_call(name, arguments, str(exc), is_error=True)
+                raise
         ctx.record_tool_call(name, arguments, outcome.content, outcome.is_error)
         return outcome
 
@@ -117,7 +123,8 @@ def _build_tool(function: ToolFunction) -> Tool:
     return Tool(function.__name__, description, function, arguments)
 
 
-def _describe_invalid(name: str, exc: ValidationError) -> str:
+def describe_invalid(name: str, exc: ValidationError) -> str:
+    """A validation failure as one correctable message naming each bad argument."""
     problems = []
     for error in exc.errors():
         where = ".".join(str(part) for part in error["loc"]) or "arguments"
@@ -125,7 +132,8 @@ def _describe_invalid(name: str, exc: ValidationError) -> str:
     return f"invalid arguments for {name}: " + "; ".join(problems)
 
 
-def _as_text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """A tool's return value as text for the model: a string as is, else JSON."""
     if isinstance(value, str):
         return value
     return json.dumps(TypeAdapter(Any).dump_python(value, mode="json"), indent=None)

@@ -18,7 +18,7 @@ from agent.workspace import Team, Workspace
 from tools.guidance import Rule, guidance_rules
 from tools.vocabulary import SYMPTOMS, stem, symptom_kinds, terms, words
 
-__all__ = ["TeamScore", "rank_teams", "stem", "terms"]
+__all__ = ["TeamScore", "rank_teams", "stem", "symptom_kinds", "terms"]
 
 GUIDANCE_WEIGHT = 3.0
 WIDENED_WEIGHT = 2.0

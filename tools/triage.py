@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from agent.calls import Affiliation
-from prompts import render
 from tools.context import ToolContext
+from tools.description import IssueDescription, render_description
 from tools.domains import domain_of, is_public_email_domain
 from tools.grounding import GroundingError, locate
 from tools.links import moment_link
@@ -91,12 +91,13 @@ async def create_customer(
 ) -> CustomerRecord:
     """Create the customer this call is with, when search_customers found none.
 
-    Returns the existing record instead when one already has this CRM id or domain.
+    Returns the existing record instead when one already has this CRM id, domain
+    or name.
     """
     clean = domain_of(domain) if domain else None
     if clean and is_public_email_domain(clean):
         raise ToolRefusal(f"{clean} is a public mailbox provider, not a company domain")
-    for existing in await _existing(ctx, external_id, clean):
+    for existing in await _existing(ctx, name.strip(), external_id, clean):
         ctx.customer = existing
         return existing
     customer = await ctx.tracker.create_customer(
@@ -106,14 +107,20 @@ async def create_customer(
     return customer
 
 
-async def _existing(ctx: ToolContext, external_id: str | None, domain: str | None):
+async def _existing(
+    ctx: ToolContext, name: str, external_id: str | None, domain: str | None
+) -> list[CustomerRecord]:
     if external_id:
         found = await ctx.tracker.search_customers(external_id=external_id)
         if found:
             return found
     if domain:
-        return await ctx.tracker.search_customers(domain=domain)
-    return []
+        found = await ctx.tracker.search_customers(domain=domain)
+        if found:
+            return found
+    # A tracker may key customers by name, and would hand back the one it has.
+    named = await ctx.tracker.search_customers(query=name)
+    return [c for c in named if c.name.casefold() == name.casefold()]
 
 
 @registry.tool
@@ -234,8 +241,7 @@ def describe(
 ) -> str:
     """The issue body, rendered from its template."""
     call = ctx.call
-    return render(
-        "issue_description.md.j2",
+    context = IssueDescription(
         summary=summary.strip(),
         motivation=motivation.strip(),
         excerpts=excerpts,
@@ -244,6 +250,7 @@ def describe(
         customer_name=customer.name if customer else None,
         recording_url=call.url,
     )
+    return render_description(context)
 
 
 def _team_key(ctx: ToolContext, team: str) -> str:
@@ -270,7 +277,7 @@ def _ground(ctx: ToolContext, excerpt: ExcerptInput) -> ExcerptRecord:
         affiliation=party.affiliation.value,
         start_ms=found.start_ms,
         end_ms=found.end_ms,
-        text=excerpt.text.strip(),
+        text=found.text,
         link=link,
     )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from pydantic import ValidationError
+from pydantic import AliasChoices, ValidationError
 
 from agent.runtime import (
     ConfigError,
@@ -45,7 +45,19 @@ def main(ctx: click.Context, database_url: str | None, verbose: bool) -> None:
     try:
         ctx.obj = Settings(**overrides)
     except ValidationError as exc:
-        fail(f"invalid configuration: {exc.errors()[0]['msg']}")
+        first = exc.errors()[0]
+        name = variable_name(str(first["loc"][0])) if first["loc"] else "settings"
+        fail(f"invalid configuration: {name}: {first['msg']}")
+
+
+def variable_name(field: str) -> str:
+    """The environment variable a person sets for the settings field `field`."""
+    info = Settings.model_fields.get(field)
+    if info is None:
+        return field
+    if isinstance(info.validation_alias, AliasChoices):
+        return str(info.validation_alias.choices[0])
+    return f"CALLTRIAGE_{field.upper()}"
 
 
 def fail(message: str, code: int = CONFIG_EXIT) -> None:

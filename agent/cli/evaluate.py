@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from agent.cli.common import emit_json, fail, main, with_settings
-from agent.runtime import ConfigError, choose_triager
+from agent.errors import ConfigError
+from agent.runtime import choose_triager
 from agent.settings import Settings
 from evals.dataset import CaseError, load_cases
 from evals.record import EvalSettings

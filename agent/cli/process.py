@@ -17,6 +17,7 @@ from agent.cli.common import (
     workspace_option,
 )
 from agent.cli.render import call_json, print_call
+from agent.errors import ConfigError
 from agent.readers import ReadError, read_calls
 from agent.runtime import Runtime
 from agent.settings import Settings
@@ -50,10 +51,17 @@ def process(
     updates = {k: v for k, v in {"tracker": tracker, "model": model}.items() if v}
     settings = settings.model_copy(update=updates)
     runtime = open_runtime(settings, workspace_path)
+    if not runtime.workspace.teams:
+        # Without teams nothing can be filed, yet every call would be marked
+        # as triaged and never looked at again.
+        fail(
+            "no teams are configured; give --workspace a JSON or TOML file "
+            "that lists them"
+        )
     announce_triager(runtime)
     try:
         ok = asyncio.run(_process_all(runtime, list(paths), as_json, again))
-    except TrackerAuthError as exc:
+    except (ConfigError, TrackerAuthError) as exc:
         fail(str(exc))
     sys.exit(0 if ok else READ_FAILED_EXIT)
 

@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlmodel import Session, create_engine
 
 logger = logging.getLogger(__name__)
@@ -28,6 +28,7 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.label = engine.url.render_as_string(hide_password=True)
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -43,8 +44,12 @@ class Store:
             with self.engine.begin() as connection:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
-        except OperationalError as exc:
-            raise StoreError(f"cannot open the database: {exc.orig}") from exc
+        except DBAPIError as exc:
+            # Drivers explain over several lines; the first says what went wrong.
+            reason = str(exc.orig).strip().splitlines()[0]
+            raise StoreError(
+                f"cannot open the database {self.label}: {reason}"
+            ) from exc
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -62,13 +67,30 @@ def _engine(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise StoreError(f"{url!r} is not a database URL") from exc
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30})
+    try:
+        if parsed.get_backend_name() != "sqlite":
+            return create_engine(parsed, pool_pre_ping=True)
+        _make_folder(parsed.database)
+        engine = create_engine(parsed, connect_args={"timeout": 30})
+    except (ArgumentError, ImportError) as exc:
+        label = parsed.render_as_string(hide_password=True)
+        raise StoreError(
+            f"cannot open the database {label}: no driver for {parsed.drivername}"
+        ) from exc
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _make_folder(database: str | None) -> None:
+    if not database or database == ":memory:":
+        return
+    folder = Path(database).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot make the folder {folder} for the database ({exc.strerror})"
+        ) from exc
 
 
 def _sqlite_pragmas(connection, _record) -> None:

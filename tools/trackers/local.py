@@ -66,17 +66,22 @@ class LocalTracker:
         self, name: str, domains: list[str], external_ids: list[str]
     ) -> CustomerRecord:
         customer_id = customer_id_for(name)
-        with self.store.session() as session:
-            row = session.get(CustomerRow, customer_id)
-            if row is None:
-                row = CustomerRow(
-                    id=customer_id,
-                    name=name,
-                    domains=domains,
-                    external_ids=external_ids,
-                )
-                session.add(row)
-            return _customer(row)
+        try:
+            with self.store.session() as session:
+                row = session.get(CustomerRow, customer_id)
+                if row is None:
+                    row = CustomerRow(
+                        id=customer_id,
+                        name=name,
+                        domains=domains,
+                        external_ids=external_ids,
+                    )
+                    session.add(row)
+                return _customer(row)
+        except IntegrityError:
+            # Another worker created the same customer between our read and write.
+            with self.store.session() as session:
+                return _customer(session.get(CustomerRow, customer_id))
 
     async def issues_for_call(self, call_id: str) -> list[IssueRecord]:
         with self.store.session() as session:
@@ -106,13 +111,20 @@ class LocalTracker:
     async def add_customer_request(
         self, issue_id: str, customer_id: str, body: str, url: str | None
     ) -> None:
-        with self.store.session() as session:
-            if session.get(CustomerRequestRow, (issue_id, customer_id)) is None:
-                session.add(
-                    CustomerRequestRow(
-                        issue_id=issue_id, customer_id=customer_id, body=body, url=url
+        try:
+            with self.store.session() as session:
+                if session.get(CustomerRequestRow, (issue_id, customer_id)) is None:
+                    session.add(
+                        CustomerRequestRow(
+                            issue_id=issue_id,
+                            customer_id=customer_id,
+                            body=body,
+                            url=url,
+                        )
                     )
-                )
+        except IntegrityError:
+            # The same request, recorded by another worker a moment ago.
+            return
 
     def seed(self, workspace: Workspace) -> None:
         """Make the store's teams and known customers those of `workspace`."""
