@@ -18,7 +18,7 @@ from agent.triagers.transcript import Turn, segments, split_turns
 from agent.workspace import Workspace
 from tools.vocabulary import terms
 
-THRESHOLD = 3.0
+THRESHOLD = 2.5
 SEGMENT_GAP_MS = 180_000
 NEAR_MS = 120_000
 NEAR_SIMILARITY = 0.22
