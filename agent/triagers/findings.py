@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from agent.calls import Call, Sentence
-from agent.triagers import cues
+from agent.triagers import moves
 from agent.triagers.scoring import Point, score_turns
 from agent.triagers.transcript import Turn, segments, split_turns
 from agent.workspace import Workspace
@@ -106,7 +106,7 @@ def _recalls(turns: list[Turn], topic: list[int], point: Point) -> bool:
         if topic[t.index] == topic[point.turn.index]
     ]
     return any(
-        t.customer and any(cues.BACK_REFERENCE.search(s.text) for s in t.sentences)
+        t.customer and any(moves.BACK_REFERENCE.search(s.text) for s in t.sentences)
         for t in opened
     )
 

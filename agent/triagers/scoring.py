@@ -12,10 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from agent.calls import Sentence
-from agent.triagers import cues
+from agent.triagers import cues, moves
 from agent.triagers.transcript import (
     Turn,
     next_vendor_turn,
+    previous_customer_turn,
     previous_vendor_turn,
     segments,
 )
@@ -180,17 +181,17 @@ def _answered_question(turns: list[Turn], turn: Turn) -> tuple[int, int] | None:
 
 def _answers(reply: Turn, asked: list[Sentence]) -> bool:
     opening = " ".join(s.text for s in reply.sentences[:2])
-    if cues.NOT_YET.search(opening) or cues.ACKNOWLEDGED.search(reply.text):
+    if moves.NOT_YET.search(opening) or moves.ACKNOWLEDGED.search(reply.text):
         return False
-    if cues.EXISTS.search(reply.text):
+    if moves.EXISTS.search(reply.text):
         return True
-    how_to = any(cues.INQUIRY.search(s.text) for s in asked)
-    return how_to and bool(cues.ANSWERED.search(opening))
+    how_to = any(moves.INQUIRY.search(s.text) for s in asked)
+    return how_to and bool(moves.ANSWERED.search(opening))
 
 
 def _after_answer(turns: list[Turn], turn: Turn) -> bool:
     """The customer's reaction to the answer of their own how-to question."""
-    if not cues.REACTION.search(turn.sentences[0].text):
+    if not moves.REACTION.search(turn.sentences[0].text):
         return False
     reply = previous_vendor_turn(turns, turn.index)
     if reply is None or reply.index != turn.index - 1:
@@ -199,19 +200,15 @@ def _after_answer(turns: list[Turn], turn: Turn) -> bool:
     return asked is not None and _answered_question(turns, asked) is not None
 
 
-def previous_customer_turn(turns: list[Turn], index: int) -> Turn | None:
-    return next((t for t in reversed(turns[:index]) if t.customer), None)
-
-
 def _context_bonus(turns: list[Turn], turn: Turn) -> float:
     before = previous_vendor_turn(turns, turn.index)
     if before is None:
         return 0.0
-    if cues.ANNOUNCED.search(before.text):
+    if moves.ANNOUNCED.search(before.text):
         return -ANNOUNCED_PENALTY
-    return PROMPTED_BONUS if cues.PROMPTED.search(before.text) else 0.0
+    return PROMPTED_BONUS if moves.PROMPTED.search(before.text) else 0.0
 
 
 def _acknowledged(turns: list[Turn], turn: Turn) -> bool:
     reply = next_vendor_turn(turns, turn.index)
-    return reply is not None and bool(cues.ACKNOWLEDGED.search(reply.text))
+    return reply is not None and bool(moves.ACKNOWLEDGED.search(reply.text))

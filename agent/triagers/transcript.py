@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from agent.calls import Affiliation, Call, Sentence
-from agent.triagers import cues
+from agent.triagers import moves
 from agent.workspace import Workspace
 
 SILENCE_MS = 90_000
@@ -68,12 +68,9 @@ def previous_vendor_turn(turns: list[Turn], index: int) -> Turn | None:
     return next((turn for turn in reversed(turns[:index]) if not turn.customer), None)
 
 
-def vendor_between(turns: list[Turn], start_ms: int, end_ms: int) -> list[Turn]:
-    return [
-        turn
-        for turn in turns
-        if not turn.customer and start_ms <= turn.start_ms and turn.end_ms <= end_ms
-    ]
+def previous_customer_turn(turns: list[Turn], index: int) -> Turn | None:
+    """The last turn before `index` spoken by the customer's side."""
+    return next((turn for turn in reversed(turns[:index]) if turn.customer), None)
 
 
 def segments(turns: list[Turn]) -> list[int]:
@@ -94,7 +91,7 @@ def segments(turns: list[Turn]) -> list[int]:
 
 def _changes_subject(turn: Turn) -> bool:
     if turn.customer:
-        shift, said = cues.CUSTOMER_SHIFT, turn.sentences[:2]
+        shift, said = moves.CUSTOMER_SHIFT, turn.sentences[:2]
     else:
-        shift, said = cues.VENDOR_SHIFT, turn.sentences
-    return any(shift.search(s.text) or cues.HANDOFF.search(s.text) for s in said)
+        shift, said = moves.VENDOR_SHIFT, turn.sentences
+    return any(shift.search(s.text) or moves.HANDOFF.search(s.text) for s in said)
