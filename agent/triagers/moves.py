@@ -81,8 +81,9 @@ HANDOFF = _any(
 
 # The vendor moving the call on to another subject.
 VENDOR_SHIFT = _any(
-    r"\b(?:anything else|anything from you|what about|how about|how'?s the|"
-    r"how has the|how have|how is the|what'?s working|let'?s (?:talk|jump|move|"
+    r"\b(?:anything else|what else|anything from you|what about|how about|"
+    r"how'?s the|how has the|how have|how is the|what'?s working|let'?s (?:talk|"
+    r"jump|move|"
     r"switch|get into|do|look)|moving on|next (?:up|thing|topic)|before we (?:wrap|"
     r"switch|go|move|get)|you mentioned|i wanted to (?:ask|show|follow)|"
     r"i'?m going to have you|have you (?:go|scroll)|move on|scroll (?:up|down|to)|"

@@ -18,7 +18,7 @@ from tools.triage import registry
 
 logger = logging.getLogger(__name__)
 
-RULES_VERSION = "offline-2"
+RULES_VERSION = "offline-3"
 MAX_EXCERPTS = 3
 
 
@@ -27,9 +27,17 @@ class OfflineTriager:
 
     async def triage(self, ctx: ToolContext) -> TriageRun:
         customer_id = await resolve_customer(ctx)
-        for finding in find_feedback(ctx.call, ctx.workspace):
+        for finding in strongest(
+            find_feedback(ctx.call, ctx.workspace), ctx.max_issues
+        ):
             await _file(ctx, finding, customer_id)
         return TriageRun(self.name, model="offline", prompt_version=RULES_VERSION)
+
+
+def strongest(findings: list[Finding], limit: int) -> list[Finding]:
+    """The `limit` strongest findings, in the order the call raised them."""
+    kept = sorted(findings, key=lambda f: -f.score)[:limit]
+    return sorted(kept, key=lambda f: f.start_ms)
 
 
 def issue_arguments(

@@ -65,14 +65,18 @@ def call_of(
     )
 
 
-def triage(call: Call, tmp_path: Path, space: Workspace | None = None) -> ToolContext:
+def triage(
+    call: Call, tmp_path: Path, space: Workspace | None = None, max_issues: int = 12
+) -> ToolContext:
     """Run the offline triager over `call` against a fresh local store."""
     space = space or workspace()
     store = Store.open(f"sqlite:///{tmp_path / 'triage.db'}")
     try:
         tracker = LocalTracker(store)
         tracker.seed(space)
-        ctx = ToolContext(call=call, tracker=tracker, workspace=space)
+        ctx = ToolContext(
+            call=call, tracker=tracker, workspace=space, max_issues=max_issues
+        )
         asyncio.run(OfflineTriager().triage(ctx))
         return ctx
     finally:

@@ -285,3 +285,22 @@ def test_an_unknown_speaker_may_be_the_customer(tmp_path: Path) -> None:
     )
 
     assert len(filed(call, tmp_path)) == 1
+
+
+def test_only_the_strongest_findings_are_filed_up_to_the_limit(tmp_path: Path) -> None:
+    said = [
+        "We would love a way to pin a chart to the top of the page.",
+        "The export crashes every single time, it's broken, and I do it by hand.",
+        "It would be nice to have a darker theme for the evening shift.",
+    ]
+    lines: list[tuple[str, int, str]] = []
+    for n, text in enumerate(said):
+        lines += [
+            ("rep", 100 * n + 60, "What else is not working?"),
+            ("kim", 100 * n + 64, text),
+            ("rep", 100 * n + 70, "That's fair, I'll pass it on to our product team."),
+        ]
+
+    ctx = triage(call_of(around(lines)), tmp_path, max_issues=1)
+
+    assert [i.excerpts[0].start_ms for i in ctx.new_issues] == [164_000]
