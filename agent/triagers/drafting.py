@@ -16,12 +16,13 @@ MIN_TITLE_TERMS = 3
 _LEAD = re.compile(
     r"^(?:(?:so|and|but|yeah|yes|no|um+|uh+|oh|well|like|okay|ok|honestly|"
     r"i mean|you know|the thing is|one thing is|also|actually|right now|"
-    r"basically|again|i think|i guess|literally|and then|plus|because)[,.\s]+)+",
+    r"basically|again|i think|i guess|literally|and then|then|now|plus|because)"
+    r"[,.\s]+)+",
     re.IGNORECASE,
 )
 _FILLER = re.compile(
     r",?\s*\b(?:um+|uh+|you know|i mean|kind of|sort of|basically|literally|"
-    r"honestly)\b,?(?=\s)|,\s*like,(?=\s)",
+    r"honestly)\b,?(?=\s)|,?\s*\blike,(?=\s)",
     re.IGNORECASE,
 )
 # Constructions that put the customer's ask in a clause of its own.
@@ -77,6 +78,8 @@ _SUBORDINATE = re.compile(
     r"(?P<main>.+)$",
     re.IGNORECASE,
 )
+_CLAUSES = re.compile(r",\s+(?:and|but)\s+|;\s+", re.IGNORECASE)
+_TAG = re.compile(r",\s*(?:right|correct|you know)\s*[?.!]*$", re.IGNORECASE)
 _VERB = {
     cues.REQUEST: "asks for this",
     cues.BUG: "reports this",
@@ -87,7 +90,7 @@ _VERB = {
 def draft_title(finding: Finding) -> str:
     """A short title in the customer's own words, without filler."""
     sentence = _title_sentence(finding)
-    clause = _ask_clause(sentence.text) or _main_first(_clean(sentence.text))
+    clause = _ask_clause(sentence.text) or _main_first(_focus(_clean(sentence.text)))
     return _shorten(_capitalise(clause), TITLE_CHARS)
 
 
@@ -169,9 +172,10 @@ def _sentence_case(title: str) -> str:
 
 
 def _ask_clause(text: str) -> str | None:
+    """The ask in its own clause, when it says enough to stand as a title."""
     for pattern in _ASK:
         found = pattern.search(text)
-        if found and len(found.group("ask").split()) >= 3:
+        if found and len(terms(found.group("ask"))) >= MIN_TITLE_TERMS:
             return _rewrite(_clean(found.group("ask")))
     return None
 
@@ -184,9 +188,25 @@ def _rewrite(clause: str) -> str:
     return clause
 
 
+def _focus(text: str) -> str:
+    """A long sentence from its first clause that states the feedback on, or
+    only the clauses that state it when that is still too long."""
+    if len(text) <= TITLE_CHARS:
+        return text
+    clauses = _CLAUSES.split(text)
+    stating = [any(q.pattern.search(c) for q in cues.FEEDBACK) for c in clauses]
+    if not any(stating):
+        return text
+    onward = text[text.index(clauses[stating.index(True)]) :]
+    if len(onward) <= TITLE_CHARS:
+        return onward
+    return ", ".join(c for c, says in zip(clauses, stating, strict=True) if says)
+
+
 def _clean(text: str) -> str:
     text = _FILLER.sub("", text)
     text = _LEAD.sub("", text.strip())
+    text = _TAG.sub("", text)
     text = re.sub(r"\s+", " ", text).strip(" ,;:-—")
     return text.rstrip(".!?…").strip()
 
