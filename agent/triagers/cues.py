@@ -232,6 +232,13 @@ POSITIVE = _any(
     r"nothing (?:seems |is )?confusing|wouldn'?t change anything|"
     r"not really)\b"
 )
+# Asking the vendor for something the product may not do.
+ASKING_FOR = _any(
+    r"\bis there (?:any )?(?:a )?(?:way|plan|chance|option|setting) (?:to|for)\b",
+    r"\b(?:can|could|will|would) (?:you|it|the \w+) (?:guys )?(?:ever )?(?:add|"
+    r"build|make|support|consider|let|allow|show|send|do)\b",
+    r"\bany (?:plans?|chance|way)\b|\bis (?:that|this|it) (?:something|on the)\b",
+)
 QUESTION = re.compile(r"\?\s*$")
 TAG_QUESTION = re.compile(r",\s*(?:right|correct|no|yeah)\?\s*$", re.IGNORECASE)
 WHY_NOT = _any(

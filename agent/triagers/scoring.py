@@ -32,6 +32,7 @@ ANNOUNCED_PENALTY = 1.5
 INQUIRY_MS = 45_000
 INJECTION_REACH_MS = 45_000
 INJECTION_TURNS = 6
+UNMET_WEIGHT = 2.0
 
 
 @dataclass
@@ -53,13 +54,19 @@ class Point:
         return self.sentence.start_ms
 
 
-def sentence_cues(text: str) -> tuple[str | None, float]:
-    """The kind of feedback a sentence's own words state, and how strongly."""
+def sentence_cues(text: str, unmet: bool = False) -> tuple[str | None, float]:
+    """The kind of feedback a sentence's own words state, and how strongly.
+
+    A question only asks, unless `unmet`: the rep's answer was "not yet", so
+    "could you add…?" turns out to be a request.
+    """
     if len(text.split()) < MIN_WORDS or _never_feedback(text):
         return None, 0.0
-    if _plain_question(text):
+    if _plain_question(text) and not (unmet and cues.ASKING_FOR.search(text)):
         return None, 0.0
     weights: dict[str, float] = defaultdict(float)
+    if unmet and cues.ASKING_FOR.search(text):
+        weights[cues.REQUEST] += UNMET_WEIGHT
     for cue in cues.FEEDBACK:
         if cue.pattern.search(text):
             weights[cue.kind] += cue.weight
@@ -99,8 +106,9 @@ def score_turns(turns: list[Turn]) -> list[Point]:
         muted = _sales_reach(turn) | _inquiry_reach(turns, turn)
         context = _context_bonus(turns, turn)
         acknowledged = _acknowledged(turns, turn)
+        unmet = _not_yet(turns, turn)
         for at, sentence in enumerate(turn.sentences):
-            kind, score = sentence_cues(sentence.text)
+            kind, score = sentence_cues(sentence.text, unmet)
             if kind is None or at in muted:
                 continue
             bonus = context + (ACKNOWLEDGED_BONUS if acknowledged else 0.0)
@@ -207,6 +215,15 @@ def _context_bonus(turns: list[Turn], turn: Turn) -> float:
     if moves.ANNOUNCED.search(before.text):
         return -ANNOUNCED_PENALTY
     return PROMPTED_BONUS if moves.PROMPTED.search(before.text) else 0.0
+
+
+def _not_yet(turns: list[Turn], turn: Turn) -> bool:
+    """The rep answers that the product does not do it (yet)."""
+    reply = next_vendor_turn(turns, turn.index)
+    if reply is None:
+        return False
+    opening = " ".join(s.text for s in reply.sentences[:2])
+    return bool(moves.NOT_YET.search(opening))
 
 
 def _acknowledged(turns: list[Turn], turn: Turn) -> bool:

@@ -304,3 +304,33 @@ def test_only_the_strongest_findings_are_filed_up_to_the_limit(tmp_path: Path) -
     ctx = triage(call_of(around(lines)), tmp_path, max_issues=1)
 
     assert [i.excerpts[0].start_ms for i in ctx.new_issues] == [164_000]
+
+
+def test_asking_for_something_the_product_does_not_do_is_a_request(
+    tmp_path: Path,
+) -> None:
+    call = call_of(
+        around(
+            [
+                ("kim", 60, "Could you add single sign-on for our contractors?"),
+                ("rep", 66, "Not today, no, but I'll take that to the product team."),
+            ]
+        )
+    )
+
+    assert [i.kind for i in filed(call, tmp_path)] == ["feature_request"]
+
+
+def test_asking_for_something_the_product_already_does_is_not_filed(
+    tmp_path: Path,
+) -> None:
+    call = call_of(
+        around(
+            [
+                ("kim", 60, "Could you add single sign-on for our contractors?"),
+                ("rep", 66, "Yes, you can already turn that on under admin settings."),
+            ]
+        )
+    )
+
+    assert filed(call, tmp_path) == []
