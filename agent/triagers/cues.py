@@ -48,7 +48,7 @@ FEEDBACK: tuple[Cue, ...] = (
         rf"\b{_WE}{_WOULD} {_ADV}(?:love|like|want|prefer) (?:for|it if|if|to see|"
         r"to have|to be able|to be notified|to get|the ability|some way|a way|them|"
         r"that|it to|more|separate|one)\b",
-        rf"\b{_WE} {_ADV}wish (?!was\b|were\b)",
+        rf"\b{_WE} {_ADV}wish (?!was\b|were\b|(?:we|i) (?:had|'d)\b)",
         rf"\b{_WE} {_ADV}(?:need|want) (?:a way|some way|to be able|the ability|"
         r"it to|them to|you to|the \w+ to|support for|an? option)\b",
         r"\b(?:there'?s|there is|we have|with) no (?:way|option|setting|place|button)"
@@ -195,6 +195,12 @@ SALES = _any(
     r"service credit|SLA)\b",
     r"\bhow much (?:does|would|is|will)\b|\bwhat (?:does|would|will) (?:this|that|"
     r"it) cost\b|\bcost me\b|\bbuy\b|\bpaid pilot\b",
+)
+# Asking the rep for a meeting, materials or their time, not for the product.
+SERVICE = _any(
+    r"\b(?:your thoughts|a (?:call|demo|meeting|training|walkthrough|follow-up)|"
+    r"training session|the (?:slides|recording|deck|invite|agenda|quote)|"
+    r"to (?:chat|meet|catch up|hop on a call)|send (?:me|us|over) the)\b"
 )
 BETA = _any(
     r"\b(?:beta|early access|preview program|pilot program|waitlist|wait list|"

@@ -86,6 +86,7 @@ def _plain_question(text: str) -> bool:
 def _never_feedback(text: str) -> bool:
     silencers = (
         cues.SALES,
+        cues.SERVICE,
         cues.BETA,
         cues.INJECTION,
         cues.SMALL_TALK,
