@@ -2,10 +2,12 @@
 
 Each word the feedback shares with a team's name or description counts by how
 rare it is among the teams and how often the feedback says it. A guidance rule
-applies when the feedback says two of its words, or one word no other team's
-description or rule uses. The words a rule adds to its team's description then
-count well above description words. A rule the guidance widens ("even when …",
-"including …") also claims its words, so they count for no other team.
+applies when the feedback says two of its words, or one word it alone adds (no
+team's description and no other team's rule uses it), or a kind of problem
+("accessibility issues go to ACCT"), which outweighs any feature named. The
+words a rule adds to its team's description count well above description
+words. A rule the guidance widens ("even when …", "including …") also claims
+its words, so they count for no other team.
 """
 
 from __future__ import annotations
@@ -78,7 +80,8 @@ def _rule_score(
         *(words for key, words in described.items() if key != rule.team),
         *(r.trigger | r.claimed for r in rules if r.team != rule.team),
     )
-    if len(said) < 2 and not said - elsewhere:
+    deciding = (said - elsewhere - described[rule.team]) | (said & SYMPTOMS.keys())
+    if len(said) < 2 and not deciding:
         return 0.0
     weight = GUIDANCE_WEIGHT * (WIDENED_WEIGHT if rule.widened else 1.0)
     own = described[rule.team]
