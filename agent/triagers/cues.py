@@ -22,8 +22,14 @@ class Cue:
     pattern: re.Pattern[str]
 
 
-def _any(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+def phrases(*patterns: str) -> re.Pattern[str]:
+    """One case-insensitive pattern matching any of `patterns`, where an
+    apostrophe also matches the typographic one transcripts often use."""
+    joined = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(joined.replace("'", "['\u2019]"), re.IGNORECASE)
+
+
+_any = phrases
 
 
 def _cue(kind: str, weight: float, *patterns: str) -> Cue:
@@ -223,8 +229,8 @@ SMALL_TALK = _any(
 # A customer promising their own next step, not describing the product.
 SELF_ACTION = _any(
     r"(?:^|[,;:]\s)(?:(?:and|so|but|then|just|maybe|probably|honestly|yeah|okay|"
-    r"oh)[,\s]+)*(?:i'?ll|i will|we'?ll|we will|let me|i'?m going to|"
-    r"i am going to|i can|i could|i should|i might|i'?d have to)\b"
+    r"oh)[,\s]+)*(?:i'll|i will|we'll|we will|let me|i'?m going to|"
+    r"i am going to|i can|i could|i should|i might|i'd have to)\b"
 )
 # A defect word the customer rules out: "it's not broken".
 DENIED_DEFECT = _any(

@@ -173,6 +173,7 @@ def _sentence_case(title: str) -> str:
 
 def _ask_clause(text: str) -> str | None:
     """The ask in its own clause, when it says enough to stand as a title."""
+    text = _straight(text)
     for pattern in _ASK:
         found = pattern.search(text)
         if found and len(terms(found.group("ask"))) >= MIN_TITLE_TERMS:
@@ -203,8 +204,12 @@ def _focus(text: str) -> str:
     return ", ".join(c for c, says in zip(clauses, stating, strict=True) if says)
 
 
+def _straight(text: str) -> str:
+    return text.replace("\u2019", "'")
+
+
 def _clean(text: str) -> str:
-    text = _FILLER.sub("", text)
+    text = _FILLER.sub("", _straight(text))
     text = _LEAD.sub("", text.strip())
     text = _TAG.sub("", text)
     text = re.sub(r"\s+", " ", text).strip(" ,;:-—")

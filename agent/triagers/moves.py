@@ -7,12 +7,7 @@ Each pattern is a general turn of phrase, matched case-insensitively.
 
 from __future__ import annotations
 
-import re
-
-
-def _any(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-
+from agent.triagers.cues import phrases as _any
 
 # Questions the customer asks about how things work today.
 INQUIRY = _any(
@@ -39,7 +34,7 @@ NOT_YET = _any(
 
 # The rep taking feedback on board: a strong sign the customer raised a point.
 ACKNOWLEDGED = _any(
-    r"\b(?:i'?ll|i will|let me|i'?m going to|we'?ll) (?:\w+ ){0,3}?(?:take|bring|"
+    r"\b(?:i'll|i will|let me|i'?m going to|we'll) (?:\w+ ){0,3}?(?:take|bring|"
     r"get|pass|put|write|flag|raise|log|file|add|escalat\w*|push)\b.{0,40}"
     r"\b(?:team|engineering|product|folks|request|ticket|back|up|in|over|on)\b",
     r"\b(?:our|the) (?:\w+ )?(?:team|folks|people|engineers)\b",
@@ -62,7 +57,7 @@ PROMPTED = _any(
 
 # Moments where the rep shows something new; reactions to it are not feedback.
 ANNOUNCED = _any(
-    r"\b(?:we'?re working on|we (?:just |also )?(?:added|shipped|launched|built)|"
+    r"\b(?:we're working on|we (?:just |also )?(?:added|shipped|launched|built)|"
     r"(?:in|a) beta|coming soon|a few months out|new feature|let me show you|"
     r"one more thing i want to show)\b"
 )
@@ -82,7 +77,7 @@ HANDOFF = _any(
 # The vendor moving the call on to another subject.
 VENDOR_SHIFT = _any(
     r"\b(?:anything else|what else|anything from you|what about|how about|"
-    r"how'?s the|how has the|how have|how is the|what'?s working|let'?s (?:talk|"
+    r"how'?s the|how has the|how have|how is the|what'?s working|let's (?:talk|"
     r"jump|move|"
     r"switch|get into|do|look)|moving on|next (?:up|thing|topic)|before we (?:wrap|"
     r"switch|go|move|get)|you mentioned|i wanted to (?:ask|show|follow)|"
@@ -95,7 +90,7 @@ VENDOR_SHIFT = _any(
     r"what (?:is|would be) your|what do you (?:think|expect)|are there any|"
     r"is there anything|do you find|what would you|if you could change|"
     r"tell me (?:about|what|how)|share your|(?:how|what) (?:useful|helpful|"
-    r"valuable|easy|difficult|hard)|now,? (?:i'?m going to|let'?s|we'?re going to)"
+    r"valuable|easy|difficult|hard)|now,? (?:i'?m going to|let's|we're going to)"
     r"|next,? (?:we|i))\b",
 )
 

@@ -57,3 +57,13 @@ def test_more_cues_make_a_stronger_sentence() -> None:
     two = sentence_cues("I export the charts by hand every Monday.")[1]
 
     assert two > one
+
+
+def test_a_typographic_apostrophe_reads_like_a_plain_one() -> None:
+    assert sentence_cues("I wouldn’t know what PO means here.")[0] == "pain_point"
+
+
+def test_a_sentence_opening_with_well_is_no_promise() -> None:
+    said = "Well, I'm not seeing any instructions from the doctor in here."
+
+    assert sentence_cues(said)[0] == "pain_point"
