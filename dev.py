@@ -17,7 +17,6 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".calltriage-installed"
-DEMO_DB = ROOT / ".calltriage" / "demo.db"
 
 
 def ensure_venv() -> None:
@@ -38,8 +37,10 @@ def ensure_venv() -> None:
 
 
 def demo() -> int:
-    DEMO_DB.unlink(missing_ok=True)
-    env = {**os.environ, "CALLTRIAGE_DATABASE_URL": f"sqlite:///{DEMO_DB}"}
+    data_dir = Path(os.environ.get("CALLTRIAGE_DATA_DIR", ROOT / ".calltriage"))
+    demo_db = data_dir / "demo.db"
+    demo_db.unlink(missing_ok=True)
+    env = {**os.environ, "CALLTRIAGE_DATABASE_URL": f"sqlite:///{demo_db}"}
     env.pop("ANTHROPIC_API_KEY", None)
     command = [
         str(BIN / "calltriage"),
@@ -49,8 +50,8 @@ def demo() -> int:
         str(ROOT / "evals" / "workspace.toml"),
     ]
     code = subprocess.run(command, env=env).returncode
-    url = f"sqlite:///{DEMO_DB}"
-    print(f"\nThe issues are in {DEMO_DB.relative_to(ROOT)}. Browse them with:")
+    url = f"sqlite:///{demo_db}"
+    print(f"\nThe issues are in {demo_db}. Browse them with:")
     print(f"  CALLTRIAGE_DATABASE_URL={url} .venv/bin/calltriage triage list")
     return code
 

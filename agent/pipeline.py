@@ -48,7 +48,15 @@ class TriageRun:
 
 
 class Triager(Protocol):
+    """Reads one eligible call and files its findings through the tools."""
+
     name: str
+
+    @property
+    def model(self) -> str: ...
+
+    @property
+    def prompt_version(self) -> str: ...
 
     async def triage(self, ctx: ToolContext) -> TriageRun: ...
 

@@ -10,7 +10,9 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, model_validator
 
-from agent.calls import Call, Party, Sentence
+from agent.calls import Call, Party
+from agent.readers.gong import call_from_gong
+from agent.readers.gong_payloads import GongCall, GongMonologue
 from agent.workspace import Workspace
 from tools.trackers.base import IssueKind
 
@@ -204,21 +206,13 @@ class Case(BaseModel):
 
     @cached_property
     def as_call(self) -> Call:
-        """The transcript as a call, for checking excerpts against it."""
-        sentences = [
-            Sentence(
-                speaker_id=u.speaker_id,
-                start_ms=u.start_ms,
-                end_ms=u.end_ms,
-                text=u.text,
-            )
-            for u in self.utterances
-        ]
-        return Call(
-            call_id=self.id,
-            source=self.id,
-            parties=list(self.parties.values()),
-            sentences=sentences,
+        """The call as the product reads it: what is triaged and what quotes are
+        checked against."""
+        return call_from_gong(
+            GongCall.model_validate(self.call),
+            [GongMonologue.model_validate(m) for m in self.transcript],
+            source=f"eval:{self.id}",
+            workspace=Workspace.model_validate(self.workspace),
         )
 
     def speaker_name(self, speaker_id: str) -> str:

@@ -14,8 +14,6 @@ from pathlib import Path
 from sqlmodel import select
 
 from agent.pipeline import Pipeline, Triager
-from agent.readers.gong import call_from_gong
-from agent.readers.gong_payloads import GongCall, GongMonologue
 from agent.runtime import remember_workspace
 from agent.workspace import Workspace
 from evals.dataset import Case
@@ -55,12 +53,7 @@ async def _run_in(store: Store, case: Case, triager: Triager) -> CaseRun:
     workspace = Workspace.model_validate(case.workspace)
     remember_workspace(store, workspace)
     tracker = LocalTracker(store)
-    call = call_from_gong(
-        GongCall.model_validate(case.call),
-        [GongMonologue.model_validate(m) for m in case.transcript],
-        source=f"eval:{case.id}",
-        workspace=workspace,
-    )
+    call = case.as_call
     started = time.monotonic()
     result = await Pipeline(store, tracker, workspace, triager).process(call)
     wall_s = time.monotonic() - started

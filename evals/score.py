@@ -171,13 +171,9 @@ def _check_excerpt(case: Case, excerpt: ExcerptRecord) -> ExcerptCheck:
         )
 
     speaker = normalise(excerpt.speaker)
-    theirs = [
-        hit
-        for hit in found
-        if normalise(call.party(hit.speaker_id).display_name) == speaker
-    ]
+    theirs = [hit for hit in found if normalise(_name(call, hit)) == speaker]
     if not theirs:
-        said_by = call.party(found[0].speaker_id).display_name
+        said_by = _name(call, found[0])
         reason = f"the words are said by {said_by}, not {excerpt.speaker}"
         return ExcerptCheck(grounded=False, reason=reason)
 

@@ -101,6 +101,10 @@ class ToolRegistry:
                 # The call that ended the run belongs in the run's record too.
                 ctx.record_tool_call(name, arguments, str(exc), is_error=True)
                 raise
+            except Exception as exc:  # a tool's own fault goes back as its result
+                logger.exception("tool %s failed", name)
+                content = f"{name} failed unexpectedly: {type(exc).__name__}: {exc}"
+                outcome = ToolOutcome(content, is_error=True)
         ctx.record_tool_call(name, arguments, outcome.content, outcome.is_error)
         return outcome
 

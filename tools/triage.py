@@ -15,7 +15,12 @@ from tools.grounding import GroundingError, locate
 from tools.links import moment_link
 from tools.registry import ToolRefusal, ToolRegistry, ToolStop
 from tools.routing import rank_teams
-from tools.trackers.base import CustomerRecord, ExcerptRecord, IssueDraft
+from tools.trackers.base import (
+    CustomerRecord,
+    ExcerptRecord,
+    IssueDraft,
+    IssueRecord,
+)
 
 registry = ToolRegistry()
 
@@ -176,7 +181,11 @@ async def create_triage_issue(
     team: Annotated[str, Field(description="Team key from find_team")],
     excerpts: Annotated[
         list[ExcerptInput],
-        Field(min_length=1, description="Verbatim quotes from the customer"),
+        Field(
+            min_length=1,
+            max_length=MAX_EXCERPTS,
+            description="Verbatim quotes from the customer",
+        ),
     ],
     customer_id: Annotated[
         str | None, Field(description="The customer's id, from search or create")
@@ -189,39 +198,44 @@ async def create_triage_issue(
     again returns the issue already filed.
     """
     team_key = _team_key(ctx, team)
-    grounded = [_ground(ctx, excerpt) for excerpt in excerpts[:MAX_EXCERPTS]]
+    grounded = [_ground(ctx, excerpt) for excerpt in excerpts]
     if all(e.affiliation == Affiliation.INTERNAL for e in grounded):
         raise ToolRefusal(
             "every excerpt is from an internal speaker; quote the customer's own words"
         )
-    existing = await _already_filed(ctx, grounded)
-    if existing is not None:
-        return existing
-    if len(ctx.new_issues) >= ctx.max_issues:
-        raise ToolStop(f"the limit of {ctx.max_issues} issues for one call is reached")
-
     customer = await _customer(ctx, customer_id)
-    draft = IssueDraft(
-        call_id=ctx.call.call_id,
-        dedup_key=_dedup_key(grounded),
-        team_key=team_key,
-        title=title.strip(),
-        summary=summary.strip(),
-        motivation=motivation.strip(),
-        kind=kind,
-        description=describe(ctx, summary, motivation, grounded, customer),
-        excerpts=grounded,
-        customer_id=customer.id if customer else None,
-        recording_url=ctx.call.url,
-    )
-    issue = await ctx.tracker.create_issue(draft)
-    ctx.issues.append(issue)
+    issue = await _already_filed(ctx, grounded)
+    if issue is None:
+        if len(ctx.issues) >= ctx.max_issues:
+            raise ToolStop(
+                f"the limit of {ctx.max_issues} issues for one call is reached"
+            )
+        draft = IssueDraft(
+            call_id=ctx.call.call_id,
+            dedup_key=_dedup_key(grounded),
+            team_key=team_key,
+            title=title.strip(),
+            summary=summary.strip(),
+            motivation=motivation.strip(),
+            kind=kind,
+            description=describe(ctx, summary, motivation, grounded, customer),
+            excerpts=grounded,
+            customer_id=customer.id if customer else None,
+            recording_url=ctx.call.url,
+        )
+        issue = await ctx.tracker.create_issue(draft)
+        ctx.issues.append(issue)
     if customer:
+        # Also on a retry: a crash may have come between the issue and the request.
         quote = "\n".join(f"> {e.text} ({e.speaker})" for e in grounded)
         await ctx.tracker.add_customer_request(
             issue.id, customer.id, quote, grounded[0].link
         )
-    note = "filed" if issue.created else "this finding was already filed"
+    note = (
+        "filed"
+        if issue.created
+        else "this finding was already filed; quote other words for a new one"
+    )
     return FiledIssue(
         issue_id=issue.id,
         team=issue.team_key,
@@ -284,20 +298,14 @@ def _ground(ctx: ToolContext, excerpt: ExcerptInput) -> ExcerptRecord:
 
 async def _already_filed(
     ctx: ToolContext, grounded: list[ExcerptRecord]
-) -> FiledIssue | None:
+) -> IssueRecord | None:
     """An issue of this call that quotes the same sentences, if one exists."""
     for issue in await ctx.tracker.issues_for_call(ctx.call.call_id):
         if _overlaps(issue.excerpts, grounded):
-            if all(known.id != issue.id for known in ctx.issues):
-                ctx.issues.append(issue.model_copy(update={"created": False}))
-            return FiledIssue(
-                issue_id=issue.id,
-                team=issue.team_key,
-                title=issue.title,
-                url=issue.url,
-                created=False,
-                note="this finding was already filed; quote other words for a new one",
-            )
+            known = issue.model_copy(update={"created": False})
+            if all(filed.id != issue.id for filed in ctx.issues):
+                ctx.issues.append(known)
+            return known
     return None
 
 

@@ -6,11 +6,10 @@ import click
 from sqlalchemy import func
 from sqlmodel import select
 
-from agent.cli.common import emit_json, fail, main, with_settings
+from agent.cli.common import emit_json, main, with_settings
 from agent.ledger import Ledger
 from agent.runtime import open_store
 from agent.settings import Settings
-from tools.store.db import StoreError
 from tools.store.tables import IssueRow
 
 
@@ -19,10 +18,7 @@ from tools.store.tables import IssueRow
 @with_settings
 def calls(settings: Settings, as_json: bool) -> None:
     """What was seen, triaged or skipped, and why."""
-    try:
-        store = open_store(settings)
-    except StoreError as exc:
-        fail(str(exc))
+    store = open_store(settings)
     with store.session() as session:
         counts = dict(
             session.exec(

@@ -22,12 +22,28 @@ from agent.runtime import (
 )
 from agent.settings import Settings
 from agent.workspace import WorkspaceError
+from evals.dataset import CaseError
 from tools.store.db import StoreError
+from tools.trackers.base import TrackerAuthError
 
 CONFIG_EXIT = 2
 
+# Errors whose message is already one sentence for a person: any command that
+# meets one stops with it and exit status 2, never a traceback.
+PERSON_ERRORS = (ConfigError, WorkspaceError, StoreError, CaseError, TrackerAuthError)
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class CalltriageGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PERSON_ERRORS as exc:
+            fail(str(exc))
+
+
+@click.group(
+    cls=CalltriageGroup, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option(
     "--database-url",
     help="SQLAlchemy URL of the store [env CALLTRIAGE_DATABASE_URL; default a SQLite "
@@ -71,21 +87,17 @@ def workspace_option(function: Callable) -> Callable:
         "--workspace",
         "workspace_path",
         type=click.Path(path_type=Path),
-        envvar="CALLTRIAGE_WORKSPACE",
         help="JSON or TOML file with teams, routing guidance and known customers "
         "[env CALLTRIAGE_WORKSPACE].",
     )(function)
 
 
 def open_runtime(settings: Settings, workspace_path: Path | None) -> Runtime:
-    """Everything a command needs, or one clear sentence and exit status 2."""
-    try:
-        store = open_store(settings)
-        workspace = load_or_restore_workspace(store, workspace_path)
-        tracker = choose_tracker(settings, store)
-        triager = choose_triager(settings)
-    except (ConfigError, WorkspaceError, StoreError) as exc:
-        fail(str(exc))
+    """Everything a command needs."""
+    store = open_store(settings)
+    workspace = load_or_restore_workspace(store, workspace_path or settings.workspace)
+    tracker = choose_tracker(settings, store)
+    triager = choose_triager(settings)
     return Runtime(settings, store, workspace, tracker, triager)
 
 

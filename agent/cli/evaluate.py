@@ -10,10 +10,9 @@ from pathlib import Path
 import click
 
 from agent.cli.common import emit_json, fail, main, with_settings
-from agent.errors import ConfigError
 from agent.runtime import choose_triager
 from agent.settings import Settings
-from evals.dataset import CaseError, load_cases
+from evals.dataset import load_cases
 from evals.record import EvalSettings
 from evals.report import (
     build_report,
@@ -60,16 +59,10 @@ def evaluate(
     if paths[0] == "compare":
         _compare(paths[1:])
         return
-    try:
-        cases = load_cases([Path(p) for p in paths])
-    except CaseError as exc:
-        fail(str(exc))
+    cases = load_cases([Path(p) for p in paths])
     if model:
         settings = settings.model_copy(update={"model": model})
-    try:
-        triager = choose_triager(settings)
-    except ConfigError as exc:
-        fail(str(exc))
+    triager = choose_triager(settings)
 
     def progress(run) -> None:
         if not as_json and sys.stderr.isatty():
@@ -82,8 +75,8 @@ def evaluate(
     report = build_report(
         EvalSettings(
             triager=triager.name,
-            model=getattr(triager, "model", None) or settings.model,
-            prompt_version=getattr(triager, "prompt_version", None),
+            model=triager.model,
+            prompt_version=triager.prompt_version,
             epochs=epochs,
             date=datetime.now(UTC),
             case_paths=list(paths),

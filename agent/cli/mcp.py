@@ -10,7 +10,6 @@ import click
 
 from agent.cli.common import fail, main, open_runtime, with_settings, workspace_option
 from agent.cli.process import announce_triager
-from agent.errors import ConfigError
 from agent.settings import Settings
 
 if TYPE_CHECKING:
@@ -84,8 +83,6 @@ def _serve_http(server: Server[Any], host: str, port: int, token: str | None) ->
     try:
         app = http_app(server, host, token)
         sock = listen(host, port)
-    except ConfigError as exc:
-        fail(str(exc))
     except OSError as exc:
         fail(f"cannot listen on {host} port {port}: {exc.strerror or exc}")
     click.echo(f"calltriage: serving MCP at {endpoint_url(sock)}", err=True)

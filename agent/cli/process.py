@@ -17,11 +17,9 @@ from agent.cli.common import (
     workspace_option,
 )
 from agent.cli.render import call_json, print_call
-from agent.errors import ConfigError
 from agent.readers import ReadError, read_calls
 from agent.runtime import Runtime
 from agent.settings import Settings
-from tools.trackers.base import TrackerAuthError
 
 READ_FAILED_EXIT = 1
 
@@ -59,10 +57,7 @@ def process(
             "that lists them"
         )
     announce_triager(runtime)
-    try:
-        ok = asyncio.run(_process_all(runtime, list(paths), as_json, again))
-    except (ConfigError, TrackerAuthError) as exc:
-        fail(str(exc))
+    ok = asyncio.run(_process_all(runtime, list(paths), as_json, again))
     sys.exit(0 if ok else READ_FAILED_EXIT)
 
 

@@ -9,7 +9,6 @@ from agent.cli.render import issue_json, print_issue
 from agent.runtime import open_store
 from agent.settings import Settings
 from tools.queue import QueueError, TriageQueue
-from tools.store.db import StoreError
 from tools.trackers.base import IssueRecord
 
 
@@ -19,10 +18,7 @@ def triage() -> None:
 
 
 def _queue(settings: Settings) -> TriageQueue:
-    try:
-        return TriageQueue(open_store(settings))
-    except StoreError as exc:
-        fail(str(exc))
+    return TriageQueue(open_store(settings))
 
 
 @triage.command("list")

@@ -127,6 +127,10 @@ class Handlers:
             call = self.service.call(call_id)
         except ToolRefusal as exc:
             raise MCPError(types.INVALID_PARAMS, str(exc)) from exc
+        if not call.sentences:
+            raise MCPError(
+                types.INVALID_PARAMS, f"call {call_id!r} has no transcript to triage"
+            )
         runtime = self.service.runtime
         text = triage_prompt(
             call, runtime.workspace, runtime.settings.max_issues_per_call

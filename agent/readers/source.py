@@ -33,8 +33,10 @@ class SourceFile:
 
     @property
     def call_id(self) -> str:
-        """A stable id for a file without one: the same bytes give the same id."""
-        return "file:" + hashlib.sha1(self.data).hexdigest()[:16]
+        """A stable id for a file without one: the same text gives the same id,
+        whatever its line ends or byte-order mark."""
+        digest = hashlib.sha1(self.text.lstrip("\ufeff").encode("utf-8"))
+        return "file:" + digest.hexdigest()[:16]
 
     @property
     def lines(self) -> list[str]:

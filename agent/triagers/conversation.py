@@ -17,7 +17,7 @@ from agent.triagers.pricing import TokenUsage
 from agent.triagers.prompt_views import call_prompt, system_prompt
 from agent.triagers.transcript_view import Window
 from tools.context import ToolContext
-from tools.registry import ToolOutcome, ToolRegistry, ToolStop
+from tools.registry import ToolOutcome, ToolRegistry
 
 if TYPE_CHECKING:
     from agent.triagers.claude import ClaudeOptions
@@ -146,11 +146,7 @@ class Conversation:
             content = f"the input of {use.name} must be a JSON object of arguments"
             self.ctx.record_tool_call(use.name, {"input": use.input}, content, True)
             return _tool_result(use.id, ToolOutcome(content, is_error=True))
-        try:
-            outcome = await self.registry.call(use.name, use.input, self.ctx)
-        except ToolStop as exc:
-            self.ctx.record_tool_call(use.name, use.input, str(exc), True)
-            raise
+        outcome = await self.registry.call(use.name, use.input, self.ctx)
         logger.debug("tool %s -> %s", use.name, outcome.content)
         return _tool_result(use.id, outcome)
 

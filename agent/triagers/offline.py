@@ -24,6 +24,8 @@ MAX_EXCERPTS = 3
 
 class OfflineTriager:
     name = "offline"
+    model = "offline"
+    prompt_version = RULES_VERSION
 
     async def triage(self, ctx: ToolContext) -> TriageRun:
         customer_id = await resolve_customer(ctx)

@@ -110,8 +110,8 @@ async def test_the_tool_list_and_schemas_match_the_snapshot(client: Client) -> N
         {"name": t.name, "description": t.description, "inputSchema": t.input_schema}
         for t in listed
     ]
-    # UPDATE_SNAPSHOTS=1 rewrites the snapshot after a deliberate change.
-    if os.environ.get("UPDATE_SNAPSHOTS"):
+    # CALLTRIAGE_UPDATE_SNAPSHOTS=1 rewrites the snapshot after a deliberate change.
+    if os.environ.get("CALLTRIAGE_UPDATE_SNAPSHOTS"):
         SNAPSHOT.write_text(json.dumps(tools, indent=2) + "\n", encoding="utf-8")
     assert tools == json.loads(SNAPSHOT.read_text(encoding="utf-8"))
     assert [t.name for t in listed] == TRIAGE_TOOLS + OTHER_TOOLS

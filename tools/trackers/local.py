@@ -90,7 +90,7 @@ class LocalTracker:
                 .where(IssueRow.call_id == call_id)
                 .order_by(IssueRow.number)
             ).all()
-            return [issue_record(session, row) for row in rows]
+            return [issue_record(session, row, created=False) for row in rows]
 
     async def create_issue(self, draft: IssueDraft) -> IssueRecord:
         issue_id = issue_id_for(draft.call_id, draft.dedup_key)
