@@ -1,8 +1,11 @@
 """Findings: the points customers raise, each merged from the sentences that make it.
 
-Sentences join one finding when they follow each other closely (one speaker
-elaborating, or a colleague chiming in with no real reply from the vendor in
-between), or when a later stretch of the call comes back to the same words.
+Scored sentences join one finding while the call stays on one subject (nobody
+changes it, hands over to someone else, or falls silent for long), and a later
+finding joins an earlier one when it comes back to the same rare words, more
+readily nearby or when the customer says they are going back to it. A finding
+is filed when its strongest sentence, half of the next three, and the best
+context bonus reach the threshold.
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
 """The deterministic triager: rules that find feedback, driving the same tools.
 
 It runs when no model is configured, in tests and in the eval harness, and is
-the baseline every model run is measured against.
+the baseline every model run is measured against. It matches the customer
+(`customers`), finds what the customer's side raises (`findings`), drafts each
+issue from their words (`drafting`), routes it (`routing`) and files it through
+`create_triage_issue`, strongest first when a call has more than the limit.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from agent.triagers.customers import resolve_customer
 from agent.triagers.drafting import draft_motivation, draft_summary, draft_title
 from agent.triagers.findings import Finding, find_feedback
 from agent.triagers.routing import choose_team
+from agent.triagers.scoring import Point
 from tools.context import ToolContext
 from tools.triage import registry
 
@@ -20,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 RULES_VERSION = "offline-3"
 MAX_EXCERPTS = 3
+# Quote a repeated point where it was said each time, not three times in a row.
+SPREAD_MS = 120_000
 
 
 class OfflineTriager:
@@ -29,9 +35,8 @@ class OfflineTriager:
 
     async def triage(self, ctx: ToolContext) -> TriageRun:
         customer_id = await resolve_customer(ctx)
-        for finding in strongest(
-            find_feedback(ctx.call, ctx.workspace), ctx.max_issues
-        ):
+        found = find_feedback(ctx.call, ctx.workspace)
+        for finding in strongest(found, ctx.max_issues):
             await _file(ctx, finding, customer_id)
         return TriageRun(self.name, model="offline", prompt_version=RULES_VERSION)
 
@@ -65,14 +70,14 @@ def issue_arguments(
     }
 
 
-def excerpt_points(finding: Finding) -> list:
+def excerpt_points(finding: Finding) -> list[Point]:
     """The strongest sentences, one from each stretch of the call first."""
     ranked = sorted(finding.points, key=lambda p: (-p.score, p.start_ms))
     chosen = [ranked[0]]
     for point in ranked[1:]:
         if len(chosen) >= MAX_EXCERPTS:
             break
-        if all(abs(point.start_ms - c.start_ms) > 120_000 for c in chosen):
+        if all(abs(point.start_ms - c.start_ms) > SPREAD_MS for c in chosen):
             chosen.append(point)
     for point in ranked[1:]:
         if len(chosen) >= MAX_EXCERPTS:
