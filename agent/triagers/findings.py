@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from agent.calls import Call, Sentence
 from agent.triagers import moves
 from agent.triagers.scoring import Point, score_turns
-from agent.triagers.transcript import Turn, segments, split_turns
+from agent.triagers.transcript import Turn, next_vendor_turn, segments, split_turns
 from agent.workspace import Workspace
 from tools.vocabulary import terms
 
@@ -190,7 +190,7 @@ def _replies(finding: Finding, turns: list[Turn]) -> list[Sentence]:
     """What the vendor's side said right after each stretch of the finding."""
     replies = []
     for index in sorted({p.turn.index for p in finding.points}):
-        after = next((t for t in turns[index + 1 :] if not t.customer), None)
+        after = next_vendor_turn(turns, index)
         if after is not None:
             replies.extend(after.sentences)
     return _unique_in_order(replies)
