@@ -44,6 +44,7 @@ class CalltriageGroup(click.Group):
 @click.group(
     cls=CalltriageGroup, context_settings={"help_option_names": ["-h", "--help"]}
 )
+@click.version_option(package_name="calltriage", prog_name="calltriage")
 @click.option(
     "--database-url",
     help="SQLAlchemy URL of the store [env CALLTRIAGE_DATABASE_URL; default a SQLite "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -23,6 +24,7 @@ from agent.runtime import Runtime
 from agent.settings import Settings
 
 READ_FAILED_EXIT = 1
+INTERRUPTED_EXIT = 130
 
 
 @main.command()
@@ -52,8 +54,16 @@ def process(
     runtime = open_runtime(settings, workspace_path)
     require_teams(runtime)
     announce_triager(runtime)
-    ok = asyncio.run(_process_all(runtime, list(paths), as_json, again))
-    sys.exit(0 if ok else READ_FAILED_EXIT)
+    progress = Progress()
+    try:
+        asyncio.run(_process_all(runtime, list(paths), as_json, again, progress))
+    except KeyboardInterrupt:
+        fail(
+            f"interrupted after {progress.done} call(s); run the same command again "
+            "to go on with the rest",
+            code=INTERRUPTED_EXIT,
+        )
+    sys.exit(0 if progress.ok else READ_FAILED_EXIT)
 
 
 def announce_triager(runtime: Runtime) -> None:
@@ -65,24 +75,37 @@ def announce_triager(runtime: Runtime) -> None:
         )
 
 
+@dataclass
+class Progress:
+    done: int = 0
+    ok: bool = True
+
+
 async def _process_all(
-    runtime: Runtime, paths: list[Path], as_json: bool, again: bool
-) -> bool:
+    runtime: Runtime,
+    paths: list[Path],
+    as_json: bool,
+    again: bool,
+    progress: Progress,
+) -> None:
     pipeline = runtime.pipeline()
-    ok = True
     show_progress = not as_json and sys.stderr.isatty()
-    for item in read_calls(paths, runtime.workspace):
-        if isinstance(item, ReadError):
-            click.echo(f"calltriage: {item}", err=True)
-            ok = False
-            continue
-        if show_progress:
-            click.echo(f"triaging {item.source} …", err=True)
-        result = await pipeline.process(item, again=again)
-        if result.status == "failed":
-            ok = False
-        if as_json:
-            emit_json(call_json(result))
-        else:
-            print_call(result)
-    return ok
+    try:
+        for item in read_calls(paths, runtime.workspace):
+            # Yielding between calls lets Ctrl-C stop a batch promptly.
+            await asyncio.sleep(0)
+            if isinstance(item, ReadError):
+                click.echo(f"calltriage: {item}", err=True)
+                progress.ok = False
+                continue
+            if show_progress:
+                click.echo(f"triaging {item.source} …", err=True)
+            result = await pipeline.process(item, again=again)
+            progress.done += 1
+            progress.ok = progress.ok and result.status != "failed"
+            if as_json:
+                emit_json(call_json(result))
+            else:
+                print_call(result)
+    finally:
+        await runtime.tracker.aclose()

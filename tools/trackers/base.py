@@ -95,3 +95,6 @@ class Tracker(Protocol):
     async def add_customer_request(
         self, issue_id: str, customer_id: str, body: str, url: str | None
     ) -> None: ...
+
+    async def aclose(self) -> None:
+        """Release connections; the tracker is not used afterwards."""

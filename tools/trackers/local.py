@@ -126,6 +126,9 @@ class LocalTracker:
             # The same request, recorded by another worker a moment ago.
             return
 
+    async def aclose(self) -> None:
+        """Nothing to release: the store outlives the tracker."""
+
     def seed(self, workspace: Workspace) -> None:
         """Make the store's teams and known customers those of `workspace`."""
         self.store.write(lambda session: _seed(session, workspace))
