@@ -11,6 +11,7 @@ import click
 
 from agent.cli.common import (
     emit_json,
+    fail,
     main,
     open_runtime,
     require_teams,
