@@ -65,7 +65,7 @@ class IssueRow(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("call_id", "dedup_key"),)
 
     id: str = Field(primary_key=True)
-    number: int = Field(index=True)
+    number: int = Field(unique=True, index=True)
     call_id: str = Field(index=True)
     dedup_key: str
     team_key: str = Field(index=True)

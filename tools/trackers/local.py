@@ -25,7 +25,11 @@ from tools.trackers.base import (
     IssueDraft,
     IssueRecord,
     TeamRecord,
+    TrackerError,
 )
+
+# How often to retry when concurrent writers keep taking the next issue number.
+NUMBER_ATTEMPTS = 5
 
 
 class LocalTracker:
@@ -94,19 +98,19 @@ class LocalTracker:
 
     async def create_issue(self, draft: IssueDraft) -> IssueRecord:
         issue_id = issue_id_for(draft.call_id, draft.dedup_key)
-        try:
-            with self.store.session() as session:
-                existing = session.get(IssueRow, issue_id)
-                if existing is not None:
-                    return issue_record(session, existing, created=False)
-                row = _new_issue(session, issue_id, draft)
-                return issue_record(session, row)
-        except IntegrityError:
-            # Another worker filed the same finding between our read and write.
-            with self.store.session() as session:
-                return issue_record(
-                    session, session.get(IssueRow, issue_id), created=False
-                )
+        for _ in range(NUMBER_ATTEMPTS):
+            try:
+                with self.store.session() as session:
+                    existing = session.get(IssueRow, issue_id)
+                    if existing is not None:
+                        return issue_record(session, existing, created=False)
+                    row = _new_issue(session, issue_id, draft)
+                    return issue_record(session, row)
+            except IntegrityError:
+                # Another writer got there first: with this very finding (its id),
+                # or with another issue taking the next number; look again.
+                continue
+        raise TrackerError(f"could not file {draft.title!r}: the store stays busy")
 
     async def add_customer_request(
         self, issue_id: str, customer_id: str, body: str, url: str | None

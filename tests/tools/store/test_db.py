@@ -3,9 +3,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from tools.store.db import Store, StoreError
+from tools.store.db import MIGRATIONS, Store, StoreError
+
+HEAD = ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 TABLES = {
     "alembic_version",
@@ -45,7 +50,7 @@ def test_opening_a_fresh_sqlite_file_creates_every_table(tmp_path: Path) -> None
     store = Store.open(f"sqlite:///{tmp_path / 'nested' / 'store.db'}")
 
     assert _tables(store) == TABLES
-    assert _revision(store) == ["0001"]
+    assert _revision(store) == [HEAD]
     store.close()
 
 
@@ -54,7 +59,7 @@ def test_opening_a_sqlite_store_twice_keeps_its_data(tmp_path: Path) -> None:
 
     with second.engine.connect() as connection:
         assert connection.execute(text("SELECT key FROM state")).all() == [("k",)]
-    assert _revision(second) == ["0001"]
+    assert _revision(second) == [HEAD]
     second.close()
 
 
@@ -64,7 +69,7 @@ def test_opening_a_fresh_postgres_database_creates_every_table(
     store = Store.open(postgres_url)
 
     assert _tables(store) == TABLES
-    assert _revision(store) == ["0001"]
+    assert _revision(store) == [HEAD]
     store.close()
 
 
@@ -73,7 +78,7 @@ def test_opening_a_postgres_store_twice_keeps_its_data(postgres_url: str) -> Non
 
     with second.engine.connect() as connection:
         assert connection.execute(text("SELECT key FROM state")).all() == [("k",)]
-    assert _revision(second) == ["0001"]
+    assert _revision(second) == [HEAD]
     second.close()
 
 
@@ -118,3 +123,33 @@ def test_a_sqlite_file_whose_folder_cannot_be_made_is_refused(tmp_path: Path) ->
     blocker.write_text("")
 
     assert str(blocker) in _refusal(f"sqlite:///{blocker / 'store.db'}")
+
+
+def test_upgrading_numbers_issues_that_once_shared_a_number(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = Store(Store.open(url).engine)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with old.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+        for issue_id in ("iss_a", "iss_b"):
+            connection.execute(
+                text(
+                    "INSERT INTO issues (id, number, call_id, dedup_key, team_key, "
+                    "title, summary, motivation, kind, description, status, "
+                    "created_at, updated_at) VALUES (:id, 7, 'c', :id, 'T', 't', "
+                    "'s', '', 'bug', 'd', 'triage', :at, :at)"
+                ),
+                {"id": issue_id, "at": "2025-01-01 00:00:00"},
+            )
+    old.close()
+
+    upgraded = Store.open(url)
+
+    with upgraded.engine.connect() as connection:
+        numbers = connection.execute(
+            text("SELECT id, number FROM issues ORDER BY id")
+        ).all()
+    assert [tuple(row) for row in numbers] == [("iss_a", 1), ("iss_b", 2)]
+    assert _revision(upgraded) == [HEAD]
