@@ -153,3 +153,15 @@ def test_upgrading_numbers_issues_that_once_shared_a_number(tmp_path: Path) -> N
         ).all()
     assert [tuple(row) for row in numbers] == [("iss_a", 1), ("iss_b", 2)]
     assert _revision(upgraded) == [HEAD]
+
+
+def test_the_migrations_build_exactly_the_tables_the_code_declares(
+    tmp_path: Path,
+) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.check(config)
