@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from agent.calls import Affiliation, Call, Party, Sentence
+from agent.calls import MAX_CALL_MS, Affiliation, Call, Party, Sentence
 from agent.readers.source import SourceFile
 from agent.workspace import Workspace
 
@@ -72,9 +72,7 @@ def build_call(
     timed: bool = True,
 ) -> Call:
     """The call a transcript file describes; `timed` is False when it gives no times."""
-    for utterance in utterances:
-        if utterance.end_ms < utterance.start_ms:
-            raise source.error(f"line {utterance.line_no} ends before it starts")
+    _check_times(source, utterances)
     sentences = sorted(
         (_sentence(utterance) for utterance in utterances if utterance.text),
         key=lambda sentence: sentence.start_ms,
@@ -89,6 +87,17 @@ def build_call(
         parties=_parties(utterances, workspace),
         sentences=sentences,
     )
+
+
+def _check_times(source: SourceFile, utterances: list[Utterance]) -> None:
+    for utterance in utterances:
+        if utterance.end_ms < utterance.start_ms:
+            raise source.error(f"line {utterance.line_no} ends before it starts")
+    # Starts first: a text line ends at a later line's stamp, and that line is at fault.
+    late = next((u for u in utterances if u.start_ms > MAX_CALL_MS), None)
+    late = late or next((u for u in utterances if u.end_ms > MAX_CALL_MS), None)
+    if late is not None:
+        raise source.error(f"line {late.line_no} has a time beyond a week of call")
 
 
 def _sentence(utterance: Utterance) -> Sentence:

@@ -294,3 +294,125 @@ def test_spec_example_responses_pair_across_files(shared_dir: Path):
     assert [s.text for s in call.sentences] == [
         "No wait, I think we should check that out first."
     ]
+
+
+def _with_sentence_times(start: object, end: object) -> dict:
+    bundle = _bundle()
+    bundle["transcript"][0]["sentences"][0].update(start=start, end=end)
+    return bundle
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "problem"),
+    [
+        (5000, float("inf"), "transcript.0.sentences.0.end"),
+        (5000, float("nan"), "transcript.0.sentences.0.end"),
+        (float("-inf"), 7000, "transcript.0.sentences.0.start"),
+        (-1, 7000, "transcript.0.sentences.0.start"),
+        (5000, 604_800_001, "transcript.0.sentences.0.end"),
+    ],
+)
+def test_a_sentence_time_that_is_not_within_a_week_is_one_error_naming_the_file(
+    write_file, start, end, problem
+):
+    bad = write_file("bad.json", _with_sentence_times(start, end))
+    good = write_file("good.json", _bundle())
+
+    error, call = read_calls([bad, good])
+
+    assert isinstance(error, ReadError)
+    assert str(error).startswith(f"{bad} has a malformed Gong field {problem} (")
+    assert call.call_id == "7001"
+
+
+def test_a_sentence_ending_at_the_end_of_a_week_of_call_is_read(write_file):
+    bundle = _with_sentence_times(604_799_000, 604_800_000)
+
+    call = read_call_file(write_file("long.json", bundle))[0]
+
+    assert call.sentences[-1].end_ms == 604_800_000
+
+
+@pytest.mark.parametrize("duration", [float("nan"), float("inf"), -1, 604_801])
+def test_a_duration_that_is_not_a_sane_length_is_one_error_naming_the_file(
+    write_file, duration
+):
+    bundle = _bundle()
+    bundle["call"]["metaData"]["duration"] = duration
+    path = write_file("bad.json", bundle)
+
+    with pytest.raises(ReadError) as caught:
+        read_call_file(path)
+
+    assert str(caught.value).startswith(
+        f"{path} has a malformed Gong field call.metaData.duration ("
+    )
+
+
+def test_a_fractional_duration_is_read(write_file):
+    bundle = _bundle()
+    bundle["call"]["metaData"]["duration"] = 1830.5
+
+    call = read_call_file(write_file("acme.json", bundle))[0]
+
+    assert call.duration_s == 1830.5
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "is JSON nested too deeply to read"),
+        ('{"call": ' * 100_000 + "{}" + "}" * 100_000, "is JSON nested too deeply"),
+        ('{"n": 1' + "0" * 5000 + "}", "has a number too long to read"),
+    ],
+)
+def test_json_too_deep_or_too_long_to_read_is_one_error_naming_the_file(
+    write_file, text, problem
+):
+    bad = write_file("deep.json", text)
+    good = write_file("good.json", _bundle())
+
+    error, call = read_calls([bad, good])
+
+    assert isinstance(error, ReadError)
+    assert str(error).startswith(f"{bad} {problem}")
+    assert call.call_id == "7001"
+
+
+def test_a_deeply_nested_field_is_named_briefly(write_file):
+    bundle = _bundle()
+    nested: list = []
+    for _ in range(500):
+        nested = [nested]
+    bundle["call"]["context"] = [
+        {
+            "system": "Salesforce",
+            "objects": [
+                {
+                    "objectType": "Account",
+                    "objectId": "1",
+                    "fields": [{"name": "name", "value": nested}],
+                }
+            ],
+        }
+    ]
+    path = write_file("deep.json", bundle)
+
+    with pytest.raises(ReadError) as caught:
+        read_call_file(path)
+
+    field = "call.context.0.objects.0.fields.0.value..."
+    assert str(caught.value).startswith(f"{path} has a malformed Gong field {field} (")
+    assert len(str(caught.value)) < len(str(path)) + 200
+
+
+def test_a_gong_error_response_is_quoted_briefly(write_file):
+    nested: list = ["denied"]
+    for _ in range(500):
+        nested = [nested]
+    path = write_file("error.json", {"errors": [nested]})
+
+    with pytest.raises(ReadError, match="is a Gong error response") as caught:
+        read_call_file(path)
+
+    assert len(str(caught.value)) < len(str(path)) + 200

@@ -126,3 +126,32 @@ def test_the_shared_calls_folder_reads_without_errors(shared_dir):
 
     assert not [r for r in results if isinstance(r, ReadError)]
     assert len(results) == 3 + 9 + 9
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "line"),
+    [
+        ("late.vtt", "WEBVTT\n\n168:00:00.001 --> 168:00:02.000\n<v Dana>Hi.</v>\n", 3),
+        ("late.srt", "1\n00:00:01,000 --> 999999:00:00,000\nDana: Hi.\n", 2),
+        ("late.txt", "Dana: Hi.\n[1000000000000:00:00] Raj: Hello.\n", 2),
+    ],
+)
+def test_a_time_beyond_a_week_of_call_is_one_error_and_the_rest_are_read(
+    write_file, name, content, line
+):
+    bad = write_file(name, content)
+    good = write_file("good.vtt", VTT.format(words="Fine."))
+
+    error, call = read_calls([bad, good])
+
+    assert isinstance(error, ReadError)
+    assert str(error) == f"{bad} line {line} has a time beyond a week of call."
+    assert call.title == "good"
+
+
+def test_a_time_of_exactly_a_week_is_read(write_file):
+    path = write_file("week.txt", "Dana: Hi.\n[168:00:00] Raj: Bye.\n")
+
+    (call,) = read_calls([path])
+
+    assert call.sentences[-1].start_ms == 604_800_000
