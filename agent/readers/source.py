@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
@@ -33,13 +32,6 @@ class SourceFile:
     path: Path
     data: bytes
     text: str
-
-    @property
-    def call_id(self) -> str:
-        """A stable id for a file without one: the same text gives the same id,
-        whatever its line ends or byte-order mark."""
-        digest = hashlib.sha1(self.text.lstrip("\ufeff").encode("utf-8"))
-        return "file:" + digest.hexdigest()[:16]
 
     @property
     def lines(self) -> list[str]:

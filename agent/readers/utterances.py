@@ -6,13 +6,16 @@ These formats name speakers only by display name, so a speaker's name is also th
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import re
 from dataclasses import dataclass
 
 from agent.calls import MAX_CALL_MS, Affiliation, Call, Party, Sentence
 from agent.readers.source import SourceFile
 from agent.workspace import Workspace
+from tools.grounding import normalise
 
 UNKNOWN_SPEAKER_ID = "unknown"
 
@@ -79,7 +82,7 @@ def build_call(
     )
     last_end_ms = max((sentence.end_ms for sentence in sentences), default=0)
     return Call(
-        call_id=source.call_id,
+        call_id=content_call_id(sentences),
         source=str(source.path),
         title=source.path.stem,
         url=source.path.resolve().as_uri(),
@@ -87,6 +90,18 @@ def build_call(
         parties=_parties(utterances, workspace),
         sentences=sentences,
     )
+
+
+def content_call_id(sentences: list[Sentence]) -> str:
+    """An id for a call file, from what was said by whom and when.
+
+    Edits that change no sentence (notes, cue ids, line ends, styling, spacing)
+    keep the id, so findings stay filed under the same call; changed words, times
+    or speakers make it another call.
+    """
+    said = [[s.speaker_id, s.start_ms, s.end_ms, normalise(s.text)] for s in sentences]
+    digest = hashlib.sha1(json.dumps(said, ensure_ascii=False).encode("utf-8"))
+    return "file:" + digest.hexdigest()[:16]
 
 
 def _check_times(source: SourceFile, utterances: list[Utterance]) -> None:
