@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from agent.calls import Affiliation, CrmAccount, Party
+from agent.eligibility import SkipReason, skip_reason
 from agent.readers import ReadError, read_call_file, read_calls
 from agent.workspace import Workspace
 
@@ -416,3 +417,22 @@ def test_a_gong_error_response_is_quoted_briefly(write_file):
         read_call_file(path)
 
     assert len(str(caught.value)) < len(str(path)) + 200
+
+
+def test_calls_whose_transcripts_are_in_no_file_read_without_sentences(
+    write_file, gong_sample
+):
+    calls_response = gong_sample("recorded_2025_GET_v2_calls.json")
+    bundle = _bundle()
+    del bundle["transcript"]
+    lone_bundle = write_file("lone.json", bundle)
+    other = write_file("other.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nHi.\n")
+
+    results = list(read_calls([calls_response, lone_bundle, other]))
+
+    assert not [r for r in results if isinstance(r, ReadError)]
+    gong_calls = [r for r in results if r.source != str(other)]
+    assert len(gong_calls) == 5
+    assert all(call.sentences == [] for call in gong_calls)
+    (customer_call,) = [call for call in gong_calls if call.call_id == "7001"]
+    assert skip_reason(customer_call) is SkipReason.NO_TRANSCRIPT
