@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from agent.calls import Call
 from tools.store.db import Store
@@ -21,7 +21,8 @@ class Ledger:
 
     def record(self, call: Call) -> CallRow:
         """Note that `call` was seen, keeping it whole so it can be retried later."""
-        with self.store.session() as session:
+
+        def change(session: Session) -> CallRow:
             row = session.get(CallRow, call.call_id) or CallRow(
                 call_id=call.call_id, source=call.source
             )
@@ -31,6 +32,8 @@ class Ledger:
             row.updated_at = utcnow()
             session.add(row)
             return row
+
+        return self.store.write(change)
 
     def finish(
         self,

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from agent.calls import Call
-from agent.eligibility import skip_reason
+from agent.eligibility import SkipReason, skip_reason
 from agent.errors import ConfigError
 from agent.ledger import DONE, Ledger
 from agent.workspace import Workspace
 from tools.context import ToolContext
 from tools.registry import ToolStop
 from tools.store.db import Store
-from tools.store.tables import RunRow
+from tools.store.tables import CallRow, RunRow
 from tools.trackers.base import (
     CustomerRecord,
     IssueRecord,
@@ -89,7 +89,7 @@ class Pipeline:
         """Triage `call` unless it was already done (or `again` is set)."""
         ledger = Ledger(self.store)
         known = ledger.get(call.call_id)
-        if known is not None and known.status in DONE and not again:
+        if known is not None and _finished(known, call) and not again:
             return await self._already_done(call, known)
         ledger.record(call)
 
@@ -196,3 +196,14 @@ class Pipeline:
             customer_created=False,
             issues=[issue.model_copy(update={"created": False}) for issue in issues],
         )
+
+
+def _finished(known: CallRow, call: Call) -> bool:
+    """Whether the ledger's verdict on `call` still stands.
+
+    A call skipped for want of a transcript is looked at again once one comes.
+    """
+    if known.status not in DONE:
+        return False
+    waiting = known.skip_reason == SkipReason.NO_TRANSCRIPT.value
+    return not (waiting and any(s.text.strip() for s in call.sentences))

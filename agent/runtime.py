@@ -14,7 +14,8 @@ from agent.pipeline import Pipeline, Triager
 from agent.settings import Settings
 from agent.workspace import Workspace, load_workspace
 from tools.store.db import Store
-from tools.store.tables import StateRow, TeamRow, utcnow
+from tools.store.state import read_state, write_state
+from tools.store.tables import TeamRow
 from tools.trackers.base import Tracker
 from tools.trackers.linear import LinearTracker
 from tools.trackers.linear_client import LinearClient
@@ -55,20 +56,17 @@ def load_or_restore_workspace(store: Store, path: Path | None) -> Workspace:
         workspace = load_workspace(path)
         remember_workspace(store, workspace)
         return workspace
+    remembered = read_state(store, WORKSPACE_KEY)
+    if remembered:
+        return Workspace.model_validate(remembered)
     with store.session() as session:
-        row = session.get(StateRow, WORKSPACE_KEY)
-        if row is not None:
-            return Workspace.model_validate(row.value)
         teams = session.exec(select(TeamRow).order_by(TeamRow.position)).all()
     return Workspace.model_validate({"teams": [t.model_dump() for t in teams]})
 
 
 def remember_workspace(store: Store, workspace: Workspace) -> None:
     LocalTracker(store).seed(workspace)
-    with store.session() as session:
-        row = session.get(StateRow, WORKSPACE_KEY) or StateRow(key=WORKSPACE_KEY)
-        row.value, row.updated_at = workspace.model_dump(mode="json"), utcnow()
-        session.add(row)
+    write_state(store, WORKSPACE_KEY, workspace.model_dump(mode="json"))
 
 
 def choose_triager(settings: Settings) -> Triager:

@@ -85,6 +85,22 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("GONG_BEARER_TOKEN")
     )
 
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Shared secret a webhook request must carry"
+    )
+    gong_webhook_public_key: str | None = Field(
+        default=None, description="Gong's public key for signed JWT webhook headers"
+    )
+    webhook_url: str | None = Field(
+        default=None, description="The webhook's public URL, checked against the JWT"
+    )
+
+    @property
+    def gong_configured(self) -> bool:
+        """Gong credentials are set: an access key and its secret, or a token."""
+        key_pair = (self.gong_access_key, self.gong_access_key_secret)
+        return None not in key_pair or self.gong_bearer_token is not None
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -226,6 +226,9 @@ _TURNS = TypeAdapter(list[GongTurn])
 def load_cases(paths: Sequence[Path]) -> list[Case]:
     """Read labeled calls from files and folders (a folder's `*.json`, by name)."""
     files = list(_case_files(paths))
+    if not files:
+        where = ", ".join(str(path) for path in paths)
+        raise CaseError(f"{where} holds no labeled calls (*.json).")
     cases = [read_case(path) for path in files]
     seen: dict[str, Path] = {}
     for case, path in zip(cases, files, strict=True):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from pydantic import ValidationError
 
 from evals.dataset import Case, Finding
 from evals.record import (
@@ -98,7 +99,17 @@ def write_record(report: EvalReport, out_dir: Path) -> Path:
 
 
 def read_record(path: Path) -> EvalReport:
-    return EvalReport.model_validate_json(path.read_bytes())
+    """An eval record written by `write_record`; `RecordError` names the file."""
+    try:
+        return EvalReport.model_validate_json(path.read_bytes())
+    except OSError as exc:
+        raise RecordError(f"{path}: cannot read it ({exc.strerror})") from exc
+    except ValidationError as exc:
+        raise RecordError(f"{path} is not a calltriage eval record") from exc
+
+
+class RecordError(ValueError):
+    """An eval record that cannot be read; the message names the file."""
 
 
 def write_html(report: EvalReport, out_dir: Path) -> Path:

@@ -66,8 +66,21 @@ def test_eval_prints_the_headline_and_writes_record_and_report(tmp_path: Path) -
     assert len(list(tmp_path.glob("*.html"))) == 1
 
 
-def test_eval_fails_below_the_bar_it_is_given() -> None:
-    done = _calltriage("eval", str(CASES), "--model", "offline", "--min-f1", "1")
+def test_eval_fails_below_the_bar_it_is_given(tmp_path: Path) -> None:
+    # A finding no rule can see, so the offline triager's F1 falls below 1.
+    case = json.loads((CASES / "tw01-brightwell-qbr-2026-04.json").read_text())
+    case["expected"]["findings"].append(
+        {
+            "id": "unseen",
+            "kind": "pain_point",
+            "team": case["workspace"]["default_team"],
+            "evidence": [{"start_ms": 151000, "end_ms": 160000}],
+            "summary": "a point the customer only implies",
+        }
+    )
+    (tmp_path / "tw01-brightwell-qbr-2026-04.json").write_text(json.dumps(case))
+
+    done = _calltriage("eval", str(tmp_path), "--model", "offline", "--min-f1", "1")
 
     assert done.returncode == 1
     assert "below the bar" in done.stderr

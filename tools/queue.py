@@ -41,17 +41,34 @@ class TriageQueue:
         return self._set(issue_id, status="declined")
 
     def duplicate(self, issue_id: str, of: str) -> IssueRecord:
-        original = self.get(of)
-        if original.id == self.get(issue_id).id:
+        issue, original = self.get(issue_id), self.get(of)
+        if original.id == issue.id:
             raise QueueError("an issue cannot be a duplicate of itself")
-        return self._set(issue_id, status="duplicate", duplicate_of=original.id)
+        if self._original_of(original.id) == issue.id:
+            raise QueueError(
+                f"{original.id} is already a duplicate of {issue.id}; "
+                "mark the other way round"
+            )
+        return self._set(issue.id, status="duplicate", duplicate_of=original.id)
+
+    def _original_of(self, issue_id: str) -> str:
+        """The issue at the end of a chain of duplicates."""
+        seen = {issue_id}
+        with self.store.session() as session:
+            row = session.get(IssueRow, issue_id)
+            while row is not None and row.duplicate_of and row.duplicate_of not in seen:
+                seen.add(row.duplicate_of)
+                row = session.get(IssueRow, row.duplicate_of)
+        return row.id if row is not None else issue_id
 
     def move(self, issue_id: str, team_key: str) -> IssueRecord:
         with self.store.session() as session:
-            if session.get(TeamRow, team_key) is None:
-                keys = ", ".join(t.key for t in session.exec(select(TeamRow)).all())
-                raise QueueError(f"there is no team {team_key!r}; teams are: {keys}")
-        return self._set(issue_id, team_key=team_key)
+            teams = session.exec(select(TeamRow)).all()
+        by_key = {team.key.lower(): team.key for team in teams}
+        if team_key.lower() not in by_key:
+            keys = ", ".join(team.key for team in teams)
+            raise QueueError(f"there is no team {team_key!r}; teams are: {keys}")
+        return self._set(issue_id, team_key=by_key[team_key.lower()])
 
     def _set(self, issue_id: str, **changes: str) -> IssueRecord:
         with self.store.session() as session:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from agent.cli import calls, evaluate, mcp, process, queue  # noqa: F401  (registers commands)
+from agent.cli import calls, evaluate, mcp, process, queue, worker  # noqa: F401  (registers commands)
 from agent.cli.common import main
 
 __all__ = ["main", "run"]

@@ -44,6 +44,7 @@ class CalltriageGroup(click.Group):
 @click.group(
     cls=CalltriageGroup, context_settings={"help_option_names": ["-h", "--help"]}
 )
+@click.version_option(package_name="calltriage", prog_name="calltriage")
 @click.option(
     "--database-url",
     help="SQLAlchemy URL of the store [env CALLTRIAGE_DATABASE_URL; default a SQLite "
@@ -99,6 +100,17 @@ def open_runtime(settings: Settings, workspace_path: Path | None) -> Runtime:
     tracker = choose_tracker(settings, store)
     triager = choose_triager(settings)
     return Runtime(settings, store, workspace, tracker, triager)
+
+
+def require_teams(runtime: Runtime) -> None:
+    """Stop unless the workspace has teams to file into."""
+    if not runtime.workspace.teams:
+        # Without teams nothing can be filed, yet every call would be marked
+        # as triaged and never looked at again.
+        fail(
+            "no teams are configured; give --workspace a JSON or TOML file "
+            "that lists them"
+        )
 
 
 def with_settings(function: Callable) -> Callable:

@@ -15,6 +15,7 @@ from agent.settings import Settings
 from evals.dataset import load_cases
 from evals.record import EvalSettings
 from evals.report import (
+    RecordError,
     build_report,
     compare,
     headline,
@@ -60,6 +61,8 @@ def evaluate(
         _compare(paths[1:])
         return
     cases = load_cases([Path(p) for p in paths])
+    if out is not None:
+        _check_writable(out)
     if model:
         settings = settings.model_copy(update={"model": model})
     triager = choose_triager(settings)
@@ -108,11 +111,22 @@ def _enforce(report, min_f1: float | None, min_precision: float | None) -> None:
             sys.exit(BELOW_BAR_EXIT)
 
 
+def _check_writable(out: Path) -> None:
+    """Fail before a long run, not after it, when results cannot be written."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".calltriage-write-check"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        fail(f"cannot write eval results to {out} ({exc.strerror})")
+
+
 def _compare(paths: tuple[str, ...]) -> None:
     if len(paths) != 2:
         fail("eval compare takes two record files: A.json B.json")
     try:
         before, after = (read_record(Path(p)) for p in paths)
-    except (OSError, ValueError) as exc:
-        fail(f"cannot read an eval record: {exc}")
+    except RecordError as exc:
+        fail(str(exc))
     click.echo(compare(before, after))

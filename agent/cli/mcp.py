@@ -16,8 +16,7 @@ if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
 
 # The MCP SDK and the server are imported inside the command: loading them would
-# double every other command's start-up time, and the server imports the CLI's
-# renderings, which would make the imports circular.
+# double every other command's start-up time.
 
 
 @main.command("mcp")

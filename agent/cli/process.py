@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -13,15 +14,18 @@ from agent.cli.common import (
     fail,
     main,
     open_runtime,
+    require_teams,
     with_settings,
     workspace_option,
 )
-from agent.cli.render import call_json, print_call
+from agent.cli.render import print_call
 from agent.readers import ReadError, read_calls
+from agent.records import call_json
 from agent.runtime import Runtime
 from agent.settings import Settings
 
 READ_FAILED_EXIT = 1
+INTERRUPTED_EXIT = 130
 
 
 @main.command()
@@ -49,16 +53,18 @@ def process(
     updates = {k: v for k, v in {"tracker": tracker, "model": model}.items() if v}
     settings = settings.model_copy(update=updates)
     runtime = open_runtime(settings, workspace_path)
-    if not runtime.workspace.teams:
-        # Without teams nothing can be filed, yet every call would be marked
-        # as triaged and never looked at again.
-        fail(
-            "no teams are configured; give --workspace a JSON or TOML file "
-            "that lists them"
-        )
+    require_teams(runtime)
     announce_triager(runtime)
-    ok = asyncio.run(_process_all(runtime, list(paths), as_json, again))
-    sys.exit(0 if ok else READ_FAILED_EXIT)
+    progress = Progress()
+    try:
+        asyncio.run(_process_all(runtime, list(paths), as_json, again, progress))
+    except KeyboardInterrupt:
+        fail(
+            f"interrupted after {progress.done} call(s); run the same command again "
+            "to go on with the rest",
+            code=INTERRUPTED_EXIT,
+        )
+    sys.exit(0 if progress.ok else READ_FAILED_EXIT)
 
 
 def announce_triager(runtime: Runtime) -> None:
@@ -70,24 +76,37 @@ def announce_triager(runtime: Runtime) -> None:
         )
 
 
+@dataclass
+class Progress:
+    done: int = 0
+    ok: bool = True
+
+
 async def _process_all(
-    runtime: Runtime, paths: list[Path], as_json: bool, again: bool
-) -> bool:
+    runtime: Runtime,
+    paths: list[Path],
+    as_json: bool,
+    again: bool,
+    progress: Progress,
+) -> None:
     pipeline = runtime.pipeline()
-    ok = True
     show_progress = not as_json and sys.stderr.isatty()
-    for item in read_calls(paths, runtime.workspace):
-        if isinstance(item, ReadError):
-            click.echo(f"calltriage: {item}", err=True)
-            ok = False
-            continue
-        if show_progress:
-            click.echo(f"triaging {item.source} …", err=True)
-        result = await pipeline.process(item, again=again)
-        if result.status == "failed":
-            ok = False
-        if as_json:
-            emit_json(call_json(result))
-        else:
-            print_call(result)
-    return ok
+    try:
+        for item in read_calls(paths, runtime.workspace):
+            # Yielding between calls lets Ctrl-C stop a batch promptly.
+            await asyncio.sleep(0)
+            if isinstance(item, ReadError):
+                click.echo(f"calltriage: {item}", err=True)
+                progress.ok = False
+                continue
+            if show_progress:
+                click.echo(f"triaging {item.source} …", err=True)
+            result = await pipeline.process(item, again=again)
+            progress.done += 1
+            progress.ok = progress.ok and result.status != "failed"
+            if as_json:
+                emit_json(call_json(result))
+            else:
+                print_call(result)
+    finally:
+        await runtime.tracker.aclose()

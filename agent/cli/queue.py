@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from agent.cli.common import emit_json, fail, main, with_settings
-from agent.cli.render import issue_json, print_issue
+from agent.cli.render import print_issue
+from agent.records import queued_issue_json
 from agent.runtime import open_store
 from agent.settings import Settings
 from tools.queue import QueueError, TriageQueue
@@ -35,14 +36,7 @@ def list_issues(settings: Settings, status: str, as_json: bool) -> None:
     entries = _queue(settings).list(None if status == "all" else status)
     for issue, customer in entries:
         if as_json:
-            emit_json(
-                issue_json(issue)
-                | {
-                    "call_id": issue.call_id,
-                    "status": issue.status,
-                    "customer": customer,
-                }
-            )
+            emit_json(queued_issue_json(issue, customer))
         else:
             who = f"  ({customer})" if customer else ""
             click.echo(
@@ -60,12 +54,11 @@ def show(settings: Settings, issue_id: str, as_json: bool) -> None:
     """Show one issue with its description and excerpts."""
     issue = _act(lambda q: q.get(issue_id), settings)
     if as_json:
-        emit_json(
-            issue_json(issue) | {"call_id": issue.call_id, "status": issue.status}
-        )
+        emit_json(queued_issue_json(issue))
         return
     print_issue(issue)
-    click.echo(f"status: {issue.status}   call: {issue.call_id}\n")
+    copy = f" of {issue.duplicate_of}" if issue.duplicate_of else ""
+    click.echo(f"status: {issue.status}{copy}   call: {issue.call_id}\n")
     click.echo(issue.description)
 
 

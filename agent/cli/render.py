@@ -2,61 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from agent.pipeline import CallResult
 from tools.grounding import clock
 from tools.trackers.base import IssueRecord
-
-
-def issue_json(issue: IssueRecord) -> dict[str, Any]:
-    return {
-        "id": issue.id,
-        "team": issue.team_key,
-        "title": issue.title,
-        "kind": issue.kind,
-        "summary": issue.summary,
-        "motivation": issue.motivation,
-        "description": issue.description,
-        "url": issue.url,
-        "excerpts": [
-            {
-                "speaker": e.speaker,
-                "affiliation": e.affiliation,
-                "start_ms": e.start_ms,
-                "end_ms": e.end_ms,
-                "text": e.text,
-                "link": e.link,
-            }
-            for e in issue.excerpts
-        ],
-    }
-
-
-def call_json(result: CallResult) -> dict[str, Any]:
-    call = result.call
-    customer = None
-    if result.customer is not None:
-        customer = {
-            "id": result.customer.id,
-            "name": result.customer.name,
-            "created": result.customer_created,
-        }
-    return {
-        "call_id": call.call_id,
-        "source": call.source,
-        "title": call.title,
-        "status": result.status,
-        "eligible": result.skip_reason is None,
-        "skip_reason": result.skip_reason,
-        "customer": customer,
-        "new_issues": len(result.new_issues),
-        "issues": [issue_json(issue) for issue in result.issues],
-        "outcome": result.run.outcome if result.run else None,
-        "error": result.error,
-    }
 
 
 def print_call(result: CallResult) -> None:
@@ -72,7 +22,9 @@ def print_call(result: CallResult) -> None:
         click.echo(f"  customer: {result.customer.name}{made}")
     if result.error:
         click.secho(f"  {result.status}: {result.error}", fg="red")
-    if result.status == "already_done":
+    if result.status == "failed":
+        click.echo(f"  {len(result.issues)} issue(s) filed before it failed")
+    elif result.status == "already_done":
         click.echo(
             f"  already triaged: {len(result.issues)} issue(s), nothing new filed"
         )

@@ -13,12 +13,12 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from agent.calls import Call
-from agent.cli.render import call_json, issue_json
 from agent.ledger import Ledger
 from agent.mcp.files import CallFiles
 from agent.mcp.resources import issue_uri
 from agent.mcp.transcript import render_transcript, transcript_page
 from agent.readers import ReadError, read_call_file
+from agent.records import call_json, queued_issue_json
 from agent.runtime import Runtime
 from tools.context import ToolContext
 from tools.queue import QueueError, TriageQueue
@@ -216,14 +216,10 @@ def _ledger_entry(row: CallRow, issues: int) -> dict[str, Any]:
 
 def _issue_summary(issue: IssueRecord, customer: str | None) -> dict[str, Any]:
     """An issue without its long description; its resource has the whole of it."""
-    entry = _issue_detail(issue) | {"customer": customer}
+    entry = _issue_detail(issue, customer)
     del entry["description"]
     return entry
 
 
-def _issue_detail(issue: IssueRecord) -> dict[str, Any]:
-    return issue_json(issue) | {
-        "call_id": issue.call_id,
-        "status": issue.status,
-        "uri": issue_uri(issue.id),
-    }
+def _issue_detail(issue: IssueRecord, customer: str | None = None) -> dict[str, Any]:
+    return queued_issue_json(issue, customer) | {"uri": issue_uri(issue.id)}

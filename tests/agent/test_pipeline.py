@@ -270,3 +270,19 @@ async def test_a_call_already_done_reports_nothing_created_this_time(
     assert first.customer_created and first.customer.name == "Acme Logistics"
     assert second.customer == first.customer
     assert not second.customer_created and second.new_issues == []
+
+
+async def test_a_call_skipped_for_no_transcript_is_triaged_once_one_arrives(
+    store: Store,
+) -> None:
+    tracker = LocalTracker(store)
+    tracker.seed(builders.workspace())
+    pipeline = _pipeline(store, tracker, ScriptedTriager([_issue("MOBI", CRASH)]))
+
+    waiting = await pipeline.process(builders.call(call_id="7001", sentences=[]))
+    arrived = await pipeline.process(_call())
+    again = await pipeline.process(_call())
+
+    assert waiting.skip_reason == "no_transcript"
+    assert arrived.status == "triaged" and len(arrived.new_issues) == 1
+    assert again.status == "already_done"

@@ -119,3 +119,20 @@ async def test_an_issue_cannot_move_to_an_unknown_team(
 ) -> None:
     with pytest.raises(QueueError, match="no team 'GROWTH'; teams are: DATA, MOBI"):
         queue.move(filed[0], "GROWTH")
+
+
+async def test_two_issues_cannot_be_duplicates_of_each_other(
+    queue: TriageQueue, filed: list[str]
+) -> None:
+    queue.duplicate(filed[1], of=filed[0])
+
+    with pytest.raises(QueueError, match="already a duplicate"):
+        queue.duplicate(filed[0], of=filed[1])
+    assert queue.get(filed[0]).status == "triage"
+    assert queue.get(filed[1]).duplicate_of == filed[0]
+
+
+async def test_a_team_key_is_matched_whatever_its_case(
+    queue: TriageQueue, filed: list[str]
+) -> None:
+    assert queue.move(filed[0], "mobi").team_key == "MOBI"

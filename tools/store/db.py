@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory file locks
+    fcntl = None
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from alembic.util.exc import CommandError
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlmodel import Session, create_engine
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Any fixed number: processes opening one Postgres database migrate in turn.
+LOCK_KEY = 0x63616C6C
 
 
 class StoreError(Exception):
@@ -38,12 +49,22 @@ class Store:
         return store
 
     def migrate(self) -> None:
+        """Upgrade the schema to the newest revision, one process at a time."""
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         try:
-            with self.engine.begin() as connection:
+            with _migration_lock(self.engine), self.engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY}
+                    )
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
+        except CommandError as exc:
+            raise StoreError(
+                f"cannot open the database {self.label}: its schema is not one this "
+                f"version of calltriage knows ({exc})"
+            ) from exc
         except DBAPIError as exc:
             # Drivers explain over several lines; the first says what went wrong.
             reason = str(exc.orig).strip().splitlines()[0]
@@ -57,6 +78,16 @@ class Store:
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
             session.commit()
+
+    def write(self, change: Callable[[Session], T]) -> T:
+        """Run `change` in a session; when a concurrent writer inserted the same
+        row first, run it once more, now seeing that row."""
+        try:
+            with self.session() as session:
+                return change(session)
+        except IntegrityError:
+            with self.session() as session:
+                return change(session)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -98,3 +129,18 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """Two processes starting on one SQLite file must not both create tables."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or fcntl is None:
+        yield
+        return
+    with open(f"{database}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -53,6 +53,7 @@ class IssueDraft(BaseModel):
 class IssueRecord(IssueDraft):
     id: str
     status: IssueStatus = "triage"
+    duplicate_of: str | None = None
     url: str | None = None
     created: bool = Field(
         default=True, description="False when an existing issue was reused"
@@ -94,3 +95,6 @@ class Tracker(Protocol):
     async def add_customer_request(
         self, issue_id: str, customer_id: str, body: str, url: str | None
     ) -> None: ...
+
+    async def aclose(self) -> None:
+        """Release connections; the tracker is not used afterwards."""

@@ -57,6 +57,9 @@ class LinearTracker:
         self._teams: dict[str, _Team] = {}
         self._fallback_states: dict[str, str] = {}
 
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
     async def list_teams(self) -> list[TeamRecord]:
         records = []
         for node in await self._team_nodes():

@@ -105,6 +105,10 @@ class LinearClient:
         self._clock = clock
         self._backoff = wait_exponential(multiplier=0.5, max=8) + wait_random(0, 0.5)
 
+    async def aclose(self) -> None:
+        """Close the HTTP client this client was given."""
+        await self._http.aclose()
+
     async def execute(
         self, query: str, variables: dict[str, Any] | None = None
     ) -> dict[str, Any]:

@@ -126,29 +126,33 @@ class LocalTracker:
             # The same request, recorded by another worker a moment ago.
             return
 
+    async def aclose(self) -> None:
+        """Nothing to release: the store outlives the tracker."""
+
     def seed(self, workspace: Workspace) -> None:
         """Make the store's teams and known customers those of `workspace`."""
-        with self.store.session() as session:
-            for position, team in enumerate(workspace.teams):
-                row = session.get(TeamRow, team.key) or TeamRow(
-                    key=team.key, name=team.name
-                )
-                row.name, row.description, row.position = (
-                    team.name,
-                    team.description,
-                    position,
-                )
-                session.add(row)
-            for known in workspace.customers:
-                row = session.get(CustomerRow, known.id) or CustomerRow(
-                    id=known.id, name=known.name
-                )
-                row.name, row.domains, row.external_ids = (
-                    known.name,
-                    [d.lower() for d in known.domains],
-                    known.external_ids,
-                )
-                session.add(row)
+        self.store.write(lambda session: _seed(session, workspace))
+
+
+def _seed(session: Session, workspace: Workspace) -> None:
+    for position, team in enumerate(workspace.teams):
+        row = session.get(TeamRow, team.key) or TeamRow(key=team.key, name=team.name)
+        row.name, row.description, row.position = (
+            team.name,
+            team.description,
+            position,
+        )
+        session.add(row)
+    for known in workspace.customers:
+        row = session.get(CustomerRow, known.id) or CustomerRow(
+            id=known.id, name=known.name
+        )
+        row.name, row.domains, row.external_ids = (
+            known.name,
+            [d.lower() for d in known.domains],
+            known.external_ids,
+        )
+        session.add(row)
 
 
 def issue_id_for(call_id: str, dedup_key: str) -> str:
@@ -183,6 +187,7 @@ def issue_record(session: Session, row: IssueRow, created: bool = True) -> Issue
         customer_id=row.customer_id,
         recording_url=row.recording_url,
         status=row.status,
+        duplicate_of=row.duplicate_of,
         created=created,
     )
 

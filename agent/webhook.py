@@ -1,0 +1,186 @@
+"""The webhook Gong automation rules post calls to: `POST /gong/webhook`.
+
+Gong authenticates a rule's requests one of two ways: a secret key inside the
+destination URL, or a JWT in the Authorization header, signed with RS256 by a key
+whose public half Gong shows, with claims holding the SHA-256 of the body
+(`body_sha256`) and the destination URL (`webhook_url`). Both are accepted, and so
+is the secret in an `Authorization: Bearer` or `X-Calltriage-Secret` header for
+senders that can set headers. Anything else is refused with 401.
+
+The body is Gong's `{"callData": {"metaData": {"id": …}, …}, "isTest": …}`; a bare
+`{"callId": …}` is accepted too. The call itself is fetched from the Gong API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import socket
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+import uvicorn
+from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from agent.gong import GongError
+
+logger = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/gong/webhook"
+SECRET_HEADER = "x-calltriage-secret"
+SECRET_QUERY = "key"
+
+Accept = Callable[[str], Awaitable[bool | None]]
+
+
+class WebhookConfigError(ValueError):
+    """Webhook settings that cannot work; the message is one sentence."""
+
+
+@dataclass(frozen=True)
+class WebhookAuth:
+    """What a request must carry: the shared secret, or a JWT signed by Gong."""
+
+    secret: str | None = None
+    public_key: PublicKeyTypes | None = None
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.secret and self.public_key is None:
+            raise WebhookConfigError(
+                "the webhook needs CALLTRIAGE_WEBHOOK_SECRET or "
+                "CALLTRIAGE_GONG_WEBHOOK_PUBLIC_KEY to authenticate requests"
+            )
+
+    def allows(
+        self, headers: Mapping[str, str], query: Mapping[str, str], body: bytes
+    ) -> bool:
+        authorization = headers.get("authorization", "")
+        token = authorization.removeprefix("Bearer ").strip()
+        offered = [headers.get(SECRET_HEADER), query.get(SECRET_QUERY), token]
+        if self.secret and any(_same(secret, self.secret) for secret in offered):
+            return True
+        return self.public_key is not None and self._signed_by_gong(token, body)
+
+    def _signed_by_gong(self, token: str, body: bytes) -> bool:
+        try:
+            claims = jwt.decode(token, self.public_key, algorithms=["RS256"])
+        except jwt.InvalidTokenError:
+            return False
+        digest = hashlib.sha256(body).hexdigest()
+        if not _same(str(claims.get("body_sha256", "")).lower(), digest):
+            return False
+        return self.url is None or claims.get("webhook_url") == self.url
+
+
+def load_public_key(text: str) -> PublicKeyTypes:
+    """Gong's public key, as PEM or as the bare base64 Gong displays."""
+    pem = text.strip()
+    if "BEGIN" not in pem:
+        pem = f"-----BEGIN PUBLIC KEY-----\n{pem}\n-----END PUBLIC KEY-----"
+    try:
+        return load_pem_public_key(pem.encode())
+    except ValueError as exc:
+        raise WebhookConfigError(
+            "CALLTRIAGE_GONG_WEBHOOK_PUBLIC_KEY is not a public key in PEM or base64"
+        ) from exc
+
+
+def webhook_app(auth: WebhookAuth, accept: Accept) -> Starlette:
+    """The ASGI app; `accept(call_id)` queues a call, or is None for an unknown one."""
+
+    async def receive(request: Request) -> JSONResponse:
+        body = await request.body()
+        if not auth.allows(request.headers, request.query_params, body):
+            logger.warning("refused a webhook request from %s", _client(request))
+            return JSONResponse({"error": "unauthorized"}, status_code=401)
+        call_id = call_id_of(body)
+        if call_id is None:
+            return JSONResponse({"error": "no call id in the body"}, status_code=400)
+        try:
+            queued = await accept(call_id)
+        except GongError as exc:
+            logger.warning("webhook call %s could not be fetched: %s", call_id, exc)
+            return JSONResponse({"error": "Gong could not be read"}, status_code=502)
+        if queued is None:
+            return JSONResponse({"error": "Gong has no such call"}, status_code=404)
+        logger.info("webhook: call %s %s", call_id, "queued" if queued else "known")
+        return JSONResponse({"call_id": call_id, "queued": queued}, status_code=202)
+
+    return Starlette(routes=[Route(WEBHOOK_PATH, receive, methods=["POST"])])
+
+
+def call_id_of(body: bytes) -> str | None:
+    """The call id in a webhook body, wherever Gong or a person put it."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    call_data = payload.get("callData")
+    candidates = [
+        _meta_id(call_data),
+        _meta_id(payload),
+        payload.get("callId"),
+    ]
+    found = next((c for c in candidates if isinstance(c, str | int)), None)
+    return str(found) if found is not None else None
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A bound listening socket; OSError says why not."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.listen(128)
+    return sock
+
+
+class WebhookServer(uvicorn.Server):
+    """uvicorn, leaving signals to the worker, which decides when to stop."""
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+    @classmethod
+    def for_app(cls, app: Starlette) -> WebhookServer:
+        config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off")
+        return cls(config)
+
+    async def run_until(self, stop: asyncio.Event, sock: socket.socket) -> None:
+        serving = asyncio.create_task(self.serve(sockets=[sock]))
+        await stop.wait()
+        self.should_exit = True
+        await serving
+
+
+def _meta_id(data: Any) -> Any:
+    if isinstance(data, dict) and isinstance(data.get("metaData"), dict):
+        return data["metaData"].get("id")
+    return None
+
+
+def _same(offered: str | None, expected: str) -> bool:
+    return bool(offered) and hmac.compare_digest(offered.encode(), expected.encode())
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "an unknown client"
