@@ -8,6 +8,8 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 MIN_DURATION_S = 600
+# No call lasts a week; the bound also keeps every time in a 32-bit integer column.
+MAX_CALL_MS = 7 * 24 * 60 * 60 * 1000
 
 
 class Affiliation(StrEnum):

@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     mcp_token: SecretStr | None = Field(
         default=None, description="Bearer token every MCP request over HTTP must carry"
     )
+    mcp_files: Path | None = Field(
+        default=None,
+        description="The folder MCP clients may name call files in; default over "
+        "stdio the working folder, over HTTP none",
+    )
 
     gong_base_url: str | None = Field(
         default=None, validation_alias=AliasChoices("GONG_BASE_URL")

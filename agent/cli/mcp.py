@@ -39,6 +39,12 @@ if TYPE_CHECKING:
     help="Bearer token every HTTP request must carry [env CALLTRIAGE_MCP_TOKEN].",
 )
 @click.option(
+    "--files",
+    type=click.Path(path_type=Path),
+    help="Folder whose call files triage_call may read [env CALLTRIAGE_MCP_FILES; "
+    "default over stdio the working folder, over HTTP none].",
+)
+@click.option(
     "--tracker",
     type=click.Choice(["local", "linear"]),
     help="Where issues are filed [env CALLTRIAGE_TRACKER; default local].",
@@ -51,6 +57,7 @@ def mcp(
     port: int | None,
     host: str,
     token: str | None,
+    files: Path | None,
     tracker: str | None,
     model: str | None,
 ) -> None:
@@ -64,9 +71,14 @@ def mcp(
     if token is None and settings.mcp_token is not None:
         token = settings.mcp_token.get_secret_value()
 
+    files = files or settings.mcp_files
+    if files is not None and not files.is_dir():
+        fail(f"{files} is not a folder; --files names the folder call files come from")
+
     runtime = open_runtime(settings, workspace_path)
     announce_triager(runtime)
-    server = build_server(TriageService(runtime))
+    folder = call_files_folder(files, over_http=port is not None)
+    server = build_server(TriageService(runtime, files=folder))
     try:
         if port is None:
             asyncio.run(serve_stdio(server))
@@ -74,6 +86,19 @@ def mcp(
             _serve_http(server, host, port, token)
     except KeyboardInterrupt:
         pass
+
+
+def call_files_folder(files: Path | None, over_http: bool) -> Path | None:
+    """The folder clients may name call files in; None when they may name none.
+
+    Over stdio the client is usually the person who started the server, in the
+    folder they work in; a server started at the filesystem root (as some desktop
+    apps start theirs) would open every file, so it reads none.
+    """
+    if files is not None or over_http:
+        return files
+    working = Path.cwd().resolve()
+    return None if working == Path(working.anchor) else working
 
 
 def _serve_http(server: Server[Any], host: str, port: int, token: str | None) -> None:

@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from agent.calls import Call
 from agent.ledger import Ledger
+from agent.mcp.files import CallFiles
 from agent.mcp.resources import issue_uri
 from agent.mcp.transcript import render_transcript, transcript_page
 from agent.readers import ReadError, read_call_file
@@ -28,11 +29,15 @@ from tools.triage import registry
 
 
 class TriageService:
-    """The ledger, the triager, the five tools and the Triage queue of one runtime."""
+    """The ledger, the triager, the five tools and the Triage queue of one runtime.
 
-    def __init__(self, runtime: Runtime) -> None:
+    Call files are read only from `files`, a folder; with none, only call ids do.
+    """
+
+    def __init__(self, runtime: Runtime, files: Path | None = None) -> None:
         self.runtime = runtime
         self.ledger = Ledger(runtime.store)
+        self.files = CallFiles(files)
 
     def call(self, call_id: str) -> Call:
         """The call the ledger holds under `call_id`."""
@@ -155,7 +160,7 @@ class TriageService:
         if call_id is not None:
             return [self.call(call_id)]
         try:
-            calls = read_call_file(Path(path).expanduser(), self.runtime.workspace)
+            calls = read_call_file(self.files.resolve(path), self.runtime.workspace)
         except ReadError as exc:
             raise ToolRefusal(str(exc)) from exc
         if not calls:

@@ -72,8 +72,9 @@ class TriageCallArguments(Arguments):
     path: Annotated[
         str | None,
         Field(
-            description="A call file where calltriage runs: Gong JSON, WebVTT, "
-            "SRT or text"
+            description="A call file (Gong JSON, WebVTT, SRT or text) inside the "
+            "folder the server reads call files from; a relative path is taken "
+            "inside it"
         ),
     ] = None
     again: Annotated[
@@ -125,7 +126,9 @@ async def triage_call(
 ) -> list[dict[str, Any]]:
     """Run calltriage's configured triager on a call, given by call_id or by the
     path of a call file, and return what it filed: one result per call. A file's
-    calls join the ledger, so the other tools can then act on them by call_id."""
+    calls join the ledger, so the other tools can then act on them by call_id.
+    Paths are read only from the server's files folder (--files, or over stdio
+    the folder it started in); a server without one takes call ids only."""
     return await service.triage(args.call_id, args.path, args.again)
 
 

@@ -113,5 +113,7 @@ def _walk(folder: Path, visited: set[Path]) -> Iterator[Path | ReadError]:
 
 
 def _is_call_file(path: Path) -> bool:
+    """A regular file named like a call; FIFOs, sockets and devices never are."""
     suffix_known = path.suffix.lower() in CALL_FILE_SUFFIXES
-    return suffix_known and path.name.lower() not in NOT_CALL_FILES
+    named_as_call = suffix_known and path.name.lower() not in NOT_CALL_FILES
+    return named_as_call and path.is_file()

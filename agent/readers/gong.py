@@ -17,6 +17,7 @@ keeps its place in `parties` under the id `party:<Gong party id>`.
 from __future__ import annotations
 
 import json
+import reprlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,10 @@ from agent.readers.gong_payloads import (
 )
 from agent.readers.source import SourceFile
 from agent.workspace import Workspace
+
+_FIELD_PATH_STEPS = 8
+_ERROR_REPR = reprlib.Repr()
+_ERROR_REPR.maxlevel, _ERROR_REPR.maxstring, _ERROR_REPR.maxother = 3, 160, 160
 
 
 @dataclass
@@ -121,8 +126,8 @@ def read_gong(source: SourceFile, workspace: Workspace) -> GongFile:
         return _gong_file(source, data, workspace)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        problem = f"has a malformed Gong field {where} ({first['msg']})"
+        problem = f"has a malformed Gong field {_field_path(first['loc'])} "
+        problem += f"({first['msg']})"
         raise source.error(problem) from exc
     except ValueError as exc:
         raise source.error(f"has a bad transcript: {exc}") from exc
@@ -155,6 +160,11 @@ def _load_json(source: SourceFile) -> object:
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise source.error(f"is not valid JSON: {exc.msg} at {where}") from exc
+    except ValueError as exc:
+        # Python refuses to convert integers of thousands of digits.
+        raise source.error("has a number too long to read") from exc
+    except RecursionError as exc:
+        raise source.error("is JSON nested too deeply to read") from exc
 
 
 def _gong_file(source: SourceFile, data: dict, workspace: Workspace) -> GongFile:
@@ -170,8 +180,15 @@ def _gong_file(source: SourceFile, data: dict, workspace: Workspace) -> GongFile
         return _responses_file(source, responses, workspace)
     errors = data.get("errors")
     if isinstance(errors, list) and errors:
-        raise source.error(f"is a Gong error response ({errors[0]}), not a call")
+        answer = _ERROR_REPR.repr(errors[0]).strip("'\"")
+        raise source.error(f"is a Gong error response ({answer}), not a call")
     raise _not_gong(source)
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    """The dotted path of a field; the first few steps of a deeply nested one."""
+    shown = ".".join(str(part) for part in loc[:_FIELD_PATH_STEPS])
+    return shown + "..." if len(loc) > _FIELD_PATH_STEPS else shown
 
 
 def _not_gong(source: SourceFile) -> ReadError:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, JsonValue, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 from pydantic.alias_generators import to_camel
+
+from agent.calls import MAX_CALL_MS
+
+# Times and durations are finite and within a week, whatever the JSON holds.
+CallMillis = Annotated[float, Field(ge=0, le=MAX_CALL_MS, allow_inf_nan=False)]
+CallSeconds = Annotated[float, Field(ge=0, le=MAX_CALL_MS / 1000, allow_inf_nan=False)]
 
 
 class _GongModel(BaseModel):
@@ -20,7 +26,7 @@ class GongMetaData(_GongModel):
     url: str | None = None
     title: str | None = None
     started: datetime | None = None
-    duration: float | None = None
+    duration: CallSeconds | None = None
     scope: str | None = None
     is_private: bool | None = None
 
@@ -64,8 +70,8 @@ class GongCall(_GongModel):
 
 
 class GongSentence(_GongModel):
-    start: float
-    end: float
+    start: CallMillis
+    end: CallMillis
     text: str
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from agent.readers.errors import ReadError
 
+_NO_WAIT = getattr(os, "O_NONBLOCK", 0)
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _TIMING_ARROW = re.compile(r"\d\s*-->\s*\d")
 # A bracket opens JSON only when it holds JSON; "[00:01:02] Dana: hi" is text.
@@ -30,13 +32,6 @@ class SourceFile:
     path: Path
     data: bytes
     text: str
-
-    @property
-    def call_id(self) -> str:
-        """A stable id for a file without one: the same text gives the same id,
-        whatever its line ends or byte-order mark."""
-        digest = hashlib.sha1(self.text.lstrip("\ufeff").encode("utf-8"))
-        return "file:" + digest.hexdigest()[:16]
 
     @property
     def lines(self) -> list[str]:
@@ -67,15 +62,34 @@ def load_source(path: Path) -> SourceFile:
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        return _read_regular_file(path)
     except FileNotFoundError as exc:
         raise ReadError(path, f"{path} does not exist.") from exc
-    except IsADirectoryError as exc:
-        raise ReadError(path, f"{path} is a folder, not a call file.") from exc
     except PermissionError as exc:
         raise ReadError(path, f"{path} cannot be read: permission denied.") from exc
     except OSError as exc:
         raise ReadError(path, f"{path} cannot be read: {exc.strerror}.") from exc
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The bytes of `path`; ReadError when it is a folder, FIFO, socket or device.
+
+    Reading a FIFO waits for a writer, perhaps forever. The file is opened without
+    waiting and checked again once open, so a FIFO put in its place after the first
+    look cannot stall the read either.
+    """
+    _check_regular(path, path.stat().st_mode)
+    fd = os.open(path, os.O_RDONLY | _NO_WAIT)
+    with os.fdopen(fd, "rb") as opened:
+        _check_regular(path, os.fstat(fd).st_mode)
+        return opened.read()
+
+
+def _check_regular(path: Path, mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise ReadError(path, f"{path} is a folder, not a call file.")
+    if not stat.S_ISREG(mode):
+        raise ReadError(path, f"{path} is not a regular file.")
 
 
 def detect_format(source: SourceFile) -> Format:

@@ -6,13 +6,16 @@ These formats name speakers only by display name, so a speaker's name is also th
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import re
 from dataclasses import dataclass
 
-from agent.calls import Affiliation, Call, Party, Sentence
+from agent.calls import MAX_CALL_MS, Affiliation, Call, Party, Sentence
 from agent.readers.source import SourceFile
 from agent.workspace import Workspace
+from tools.grounding import normalise
 
 UNKNOWN_SPEAKER_ID = "unknown"
 
@@ -72,16 +75,14 @@ def build_call(
     timed: bool = True,
 ) -> Call:
     """The call a transcript file describes; `timed` is False when it gives no times."""
-    for utterance in utterances:
-        if utterance.end_ms < utterance.start_ms:
-            raise source.error(f"line {utterance.line_no} ends before it starts")
+    _check_times(source, utterances)
     sentences = sorted(
         (_sentence(utterance) for utterance in utterances if utterance.text),
         key=lambda sentence: sentence.start_ms,
     )
     last_end_ms = max((sentence.end_ms for sentence in sentences), default=0)
     return Call(
-        call_id=source.call_id,
+        call_id=content_call_id(sentences),
         source=str(source.path),
         title=source.path.stem,
         url=source.path.resolve().as_uri(),
@@ -89,6 +90,29 @@ def build_call(
         parties=_parties(utterances, workspace),
         sentences=sentences,
     )
+
+
+def content_call_id(sentences: list[Sentence]) -> str:
+    """An id for a call file, from what was said by whom and when.
+
+    Edits that change no sentence (notes, cue ids, line ends, styling, spacing)
+    keep the id, so findings stay filed under the same call; changed words, times
+    or speakers make it another call.
+    """
+    said = [[s.speaker_id, s.start_ms, s.end_ms, normalise(s.text)] for s in sentences]
+    digest = hashlib.sha1(json.dumps(said, ensure_ascii=False).encode("utf-8"))
+    return "file:" + digest.hexdigest()[:16]
+
+
+def _check_times(source: SourceFile, utterances: list[Utterance]) -> None:
+    for utterance in utterances:
+        if utterance.end_ms < utterance.start_ms:
+            raise source.error(f"line {utterance.line_no} ends before it starts")
+    # Starts first: a text line ends at a later line's stamp, and that line is at fault.
+    late = next((u for u in utterances if u.start_ms > MAX_CALL_MS), None)
+    late = late or next((u for u in utterances if u.end_ms > MAX_CALL_MS), None)
+    if late is not None:
+        raise source.error(f"line {late.line_no} has a time beyond a week of call")
 
 
 def _sentence(utterance: Utterance) -> Sentence:

@@ -119,3 +119,42 @@ def test_a_call_both_private_and_short_is_reported_as_private() -> None:
     call = builders.call(is_private=True, duration_s=60)
 
     assert skip_reason(call) == SkipReason.PRIVATE
+
+
+def test_a_call_with_no_duration_and_no_times_at_all_is_not_too_short() -> None:
+    script = [("cust", 0, 0, "We need a scheduled export every Monday.")]
+    call = builders.call(duration_s=None, sentences=builders.sentences(script))
+
+    assert skip_reason(call) is None
+
+
+def test_a_call_stated_to_last_no_time_is_too_short() -> None:
+    script = [("cust", 0, 0, "We need a scheduled export every Monday.")]
+    call = builders.call(duration_s=0, sentences=builders.sentences(script))
+
+    assert skip_reason(call) == SkipReason.TOO_SHORT
+
+
+def test_a_text_file_without_stamps_is_eligible_whatever_its_length(
+    tmp_path: Path,
+) -> None:
+    speakers = ["Dana", "Raj"]
+    lines = [f"{speakers[n % 2]}: Point number {n} about exports." for n in range(600)]
+    path = tmp_path / "call.txt"
+    path.write_text("\n".join(lines))
+
+    [call] = read_call_file(path)
+
+    assert call.duration_s is None
+    assert skip_reason(call) is None
+
+
+def test_a_stamped_text_file_of_five_minutes_is_too_short(tmp_path: Path) -> None:
+    lines = [f"[00:0{minute}:00] Dana: Minute {minute}." for minute in range(6)]
+    path = tmp_path / "call.txt"
+    path.write_text("\n".join(lines))
+
+    [call] = read_call_file(path)
+
+    assert call.effective_duration_s == 300
+    assert skip_reason(call) == SkipReason.TOO_SHORT

@@ -60,8 +60,9 @@ def call_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def client(runtime: Runtime) -> AsyncIterator[Client]:
-    async with Client(build_server(TriageService(runtime))) as connected:
+async def client(runtime: Runtime, tmp_path: Path) -> AsyncIterator[Client]:
+    service = TriageService(runtime, files=tmp_path)
+    async with Client(build_server(service)) as connected:
         yield connected
 
 
@@ -327,7 +328,8 @@ async def test_a_refused_excerpt_comes_back_as_the_agents_tool_error(
 async def test_the_issue_limit_counts_issues_filed_by_earlier_tool_calls(
     tmp_path: Path, call_file: Path
 ) -> None:
-    server = build_server(TriageService(make_runtime(tmp_path / "one.db", 1)))
+    service = TriageService(make_runtime(tmp_path / "one.db", 1), files=tmp_path)
+    server = build_server(service)
     async with Client(server) as limited:
         await call(limited, "triage_call", {"path": str(call_file)})
         quote = "It takes our office manager most of the morning."
@@ -492,15 +494,19 @@ async def test_a_client_over_stdio_triages_a_call_and_reads_the_issue_back(
             f"the calltriage console script is not installed at {console_script}"
         )
     workspace = write_json(tmp_path / "workspace.json", WORKSPACE.model_dump())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
     values = {
         "CALLTRIAGE_DATABASE_URL": f"sqlite:///{tmp_path / 'stdio.db'}",
         "CALLTRIAGE_WORKSPACE": str(workspace),
+        "CALLTRIAGE_MCP_FILES": str(tmp_path),
     }
     server = StdioServerParameters(
         command=str(console_script),
         args=entry["args"],
         env={name: values[name] for name in entry["env"]},
-        cwd=tmp_path,
+        # Elsewhere than the call file: only CALLTRIAGE_MCP_FILES lets it be read.
+        cwd=elsewhere,
     )
     with (tmp_path / "server.log").open("w") as errlog:
         async with Client(stdio_client(server, errlog=errlog)) as client:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from agent.calls import Affiliation, CrmAccount, Party
+from agent.eligibility import SkipReason, skip_reason
 from agent.readers import ReadError, read_call_file, read_calls
 from agent.workspace import Workspace
 
@@ -294,3 +295,144 @@ def test_spec_example_responses_pair_across_files(shared_dir: Path):
     assert [s.text for s in call.sentences] == [
         "No wait, I think we should check that out first."
     ]
+
+
+def _with_sentence_times(start: object, end: object) -> dict:
+    bundle = _bundle()
+    bundle["transcript"][0]["sentences"][0].update(start=start, end=end)
+    return bundle
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "problem"),
+    [
+        (5000, float("inf"), "transcript.0.sentences.0.end"),
+        (5000, float("nan"), "transcript.0.sentences.0.end"),
+        (float("-inf"), 7000, "transcript.0.sentences.0.start"),
+        (-1, 7000, "transcript.0.sentences.0.start"),
+        (5000, 604_800_001, "transcript.0.sentences.0.end"),
+    ],
+)
+def test_a_sentence_time_that_is_not_within_a_week_is_one_error_naming_the_file(
+    write_file, start, end, problem
+):
+    bad = write_file("bad.json", _with_sentence_times(start, end))
+    good = write_file("good.json", _bundle())
+
+    error, call = read_calls([bad, good])
+
+    assert isinstance(error, ReadError)
+    assert str(error).startswith(f"{bad} has a malformed Gong field {problem} (")
+    assert call.call_id == "7001"
+
+
+def test_a_sentence_ending_at_the_end_of_a_week_of_call_is_read(write_file):
+    bundle = _with_sentence_times(604_799_000, 604_800_000)
+
+    call = read_call_file(write_file("long.json", bundle))[0]
+
+    assert call.sentences[-1].end_ms == 604_800_000
+
+
+@pytest.mark.parametrize("duration", [float("nan"), float("inf"), -1, 604_801])
+def test_a_duration_that_is_not_a_sane_length_is_one_error_naming_the_file(
+    write_file, duration
+):
+    bundle = _bundle()
+    bundle["call"]["metaData"]["duration"] = duration
+    path = write_file("bad.json", bundle)
+
+    with pytest.raises(ReadError) as caught:
+        read_call_file(path)
+
+    assert str(caught.value).startswith(
+        f"{path} has a malformed Gong field call.metaData.duration ("
+    )
+
+
+def test_a_fractional_duration_is_read(write_file):
+    bundle = _bundle()
+    bundle["call"]["metaData"]["duration"] = 1830.5
+
+    call = read_call_file(write_file("acme.json", bundle))[0]
+
+    assert call.duration_s == 1830.5
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "is JSON nested too deeply to read"),
+        ('{"call": ' * 100_000 + "{}" + "}" * 100_000, "is JSON nested too deeply"),
+        ('{"n": 1' + "0" * 5000 + "}", "has a number too long to read"),
+    ],
+)
+def test_json_too_deep_or_too_long_to_read_is_one_error_naming_the_file(
+    write_file, text, problem
+):
+    bad = write_file("deep.json", text)
+    good = write_file("good.json", _bundle())
+
+    error, call = read_calls([bad, good])
+
+    assert isinstance(error, ReadError)
+    assert str(error).startswith(f"{bad} {problem}")
+    assert call.call_id == "7001"
+
+
+def test_a_deeply_nested_field_is_named_briefly(write_file):
+    bundle = _bundle()
+    nested: list = []
+    for _ in range(500):
+        nested = [nested]
+    bundle["call"]["context"] = [
+        {
+            "system": "Salesforce",
+            "objects": [
+                {
+                    "objectType": "Account",
+                    "objectId": "1",
+                    "fields": [{"name": "name", "value": nested}],
+                }
+            ],
+        }
+    ]
+    path = write_file("deep.json", bundle)
+
+    with pytest.raises(ReadError) as caught:
+        read_call_file(path)
+
+    field = "call.context.0.objects.0.fields.0.value..."
+    assert str(caught.value).startswith(f"{path} has a malformed Gong field {field} (")
+    assert len(str(caught.value)) < len(str(path)) + 200
+
+
+def test_a_gong_error_response_is_quoted_briefly(write_file):
+    nested: list = ["denied"]
+    for _ in range(500):
+        nested = [nested]
+    path = write_file("error.json", {"errors": [nested]})
+
+    with pytest.raises(ReadError, match="is a Gong error response") as caught:
+        read_call_file(path)
+
+    assert len(str(caught.value)) < len(str(path)) + 200
+
+
+def test_calls_whose_transcripts_are_in_no_file_read_without_sentences(
+    write_file, gong_sample
+):
+    calls_response = gong_sample("recorded_2025_GET_v2_calls.json")
+    bundle = _bundle()
+    del bundle["transcript"]
+    lone_bundle = write_file("lone.json", bundle)
+    other = write_file("other.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nHi.\n")
+
+    results = list(read_calls([calls_response, lone_bundle, other]))
+
+    assert not [r for r in results if isinstance(r, ReadError)]
+    gong_calls = [r for r in results if r.source != str(other)]
+    assert len(gong_calls) == 5
+    assert all(call.sentences == [] for call in gong_calls)
+    (customer_call,) = [call for call in gong_calls if call.call_id == "7001"]
+    assert skip_reason(customer_call) is SkipReason.NO_TRANSCRIPT

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 import os
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -126,3 +130,86 @@ def test_the_shared_calls_folder_reads_without_errors(shared_dir):
 
     assert not [r for r in results if isinstance(r, ReadError)]
     assert len(results) == 3 + 9 + 9
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "line"),
+    [
+        ("late.vtt", "WEBVTT\n\n168:00:00.001 --> 168:00:02.000\n<v Dana>Hi.</v>\n", 3),
+        ("late.srt", "1\n00:00:01,000 --> 999999:00:00,000\nDana: Hi.\n", 2),
+        ("late.txt", "Dana: Hi.\n[1000000000000:00:00] Raj: Hello.\n", 2),
+    ],
+)
+def test_a_time_beyond_a_week_of_call_is_one_error_and_the_rest_are_read(
+    write_file, name, content, line
+):
+    bad = write_file(name, content)
+    good = write_file("good.vtt", VTT.format(words="Fine."))
+
+    error, call = read_calls([bad, good])
+
+    assert isinstance(error, ReadError)
+    assert str(error) == f"{bad} line {line} has a time beyond a week of call."
+    assert call.title == "good"
+
+
+def test_a_time_of_exactly_a_week_is_read(write_file):
+    path = write_file("week.txt", "Dana: Hi.\n[168:00:00] Raj: Bye.\n")
+
+    (call,) = read_calls([path])
+
+    assert call.sentences[-1].start_ms == 604_800_000
+
+
+@contextmanager
+def _fifo(path: Path) -> Iterator[Path]:
+    """A FIFO at `path` with a writer waiting, so a reader that opens it is not stuck.
+
+    A reader that opens it reads an empty file; one that never opens it leaves the
+    writer waiting until the FIFO is opened here, on the way out.
+    """
+    os.mkfifo(path)
+    writer = threading.Thread(target=lambda: open(path, "wb").close())
+    writer.start()
+    try:
+        yield path
+    finally:
+        release = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        writer.join()
+        os.close(release)
+
+
+@contextmanager
+def _socket(path: Path) -> Iterator[Path]:
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(path))
+        yield path
+
+
+def test_a_fifo_given_by_name_is_not_a_regular_file(tmp_path):
+    with _fifo(tmp_path / "x.json") as path:
+        (error,) = read_calls([path])
+
+    assert str(error) == f"{path} is not a regular file."
+
+
+def test_a_socket_given_by_name_is_not_a_regular_file(tmp_path):
+    with _socket(tmp_path / "x.vtt") as path, pytest.raises(ReadError) as caught:
+        read_call_file(path)
+
+    assert str(caught.value) == f"{path} is not a regular file."
+
+
+def test_a_device_given_by_name_is_not_a_regular_file():
+    with pytest.raises(ReadError, match="^/dev/null is not a regular file.$"):
+        read_call_file(Path("/dev/null"))
+
+
+def test_fifos_sockets_and_devices_in_a_folder_are_skipped(write_file, tmp_path):
+    write_file("good.vtt", VTT.format(words="Fine."))
+    (tmp_path / "null.srt").symlink_to("/dev/null")
+
+    with _fifo(tmp_path / "x.json"), _socket(tmp_path / "y.txt"):
+        results = list(read_calls([tmp_path]))
+
+    assert _sources(results) == [("call", "good")]

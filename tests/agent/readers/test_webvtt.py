@@ -52,7 +52,7 @@ def test_every_va_session_reads_with_its_speakers_affiliated(va_dir, name):
     assert all("<" not in s.text for s in call.sentences)
 
 
-def test_a_file_call_is_identified_by_its_bytes_and_named_by_its_file(write_file):
+def test_a_file_call_is_identified_by_its_content_and_named_by_its_file(write_file):
     text = "WEBVTT\n\n00:01.000 --> 00:04.000\n<v Dana>Hello.</v>\n"
     first, second = write_file("a/standup.vtt", text), write_file("b/other.vtt", text)
 
