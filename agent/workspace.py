@@ -61,7 +61,7 @@ def load_workspace(path: Path) -> Workspace:
             data = tomllib.loads(raw.decode("utf-8"))
         else:
             data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:
         raise WorkspaceError(
             f"{path}: workspace file is not valid JSON or TOML ({exc})"
         ) from exc

@@ -246,7 +246,7 @@ def read_case(path: Path) -> Case:
         data = json.loads(path.read_bytes())
     except OSError as exc:
         raise CaseError(f"{path} cannot be read ({exc.strerror}).") from exc
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:
         raise CaseError(f"{path} is not valid JSON ({exc}).") from exc
     if not isinstance(data, dict):
         raise CaseError(
