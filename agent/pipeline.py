@@ -98,12 +98,19 @@ class Pipeline:
             ledger.finish(call.call_id, "skipped", skip_reason=reason.value)
             logger.info("skipped call %s (%s): %s", call.call_id, call.source, reason)
             return CallResult(call, "skipped", skip_reason=reason.value)
-        return await self._triage(call, ledger)
+        return await self._triage(call, ledger, known)
 
-    async def _triage(self, call: Call, ledger: Ledger) -> CallResult:
-        ctx = ToolContext(
-            call, self.tracker, self.workspace, max_issues=self.max_issues
+    async def _triage(
+        self, call: Call, ledger: Ledger, known: CallRow | None
+    ) -> CallResult:
+        ctx = await ToolContext.resume(
+            call,
+            self.tracker,
+            self.workspace,
+            self.max_issues,
+            known.customer_id if known else None,
         )
+        ctx.customer_created = bool(known and known.customer_created)
         started = time.monotonic()
         run = await self._run_triager(ctx)
         duration = time.monotonic() - started
@@ -149,7 +156,7 @@ class Pipeline:
             error = f"unexpected error: {type(exc).__name__}: {exc}"
             run = TriageRun(self.triager.name, outcome="failed", error=error)
         if run.outcome is None:
-            run.outcome = "filed" if ctx.new_issues else "nothing_actionable"
+            run.outcome = "filed" if ctx.issues else "nothing_actionable"
         return run
 
     def _record_run(self, ctx: ToolContext, run: TriageRun, duration: float) -> None:

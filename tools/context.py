@@ -33,6 +33,26 @@ class ToolContext:
     customer_created: bool = False
     tool_calls: list[ToolCallRecord] = field(default_factory=list)
 
+    @classmethod
+    async def resume(
+        cls,
+        call: Call,
+        tracker: Tracker,
+        workspace: Workspace,
+        max_issues: int,
+        customer_id: str | None = None,
+    ) -> ToolContext:
+        """A context that knows what earlier runs filed for this call.
+
+        A retried run then sees its issues (the limit counts them, a prompt can
+        list them) and the customer it already linked.
+        """
+        ctx = cls(call, tracker, workspace, max_issues=max_issues)
+        ctx.issues = await tracker.issues_for_call(call.call_id)
+        if customer_id:
+            ctx.customer = await tracker.get_customer(customer_id)
+        return ctx
+
     def record_tool_call(
         self, name: str, arguments: dict[str, Any], result: str, is_error: bool
     ) -> None:

@@ -142,17 +142,14 @@ class TriageService:
                 "nothing is filed from it"
             )
         runtime = self.runtime
-        ctx = ToolContext(
+        # The issue limit holds for the call, not for one tool call.
+        return await ToolContext.resume(
             Call.model_validate(row.payload),
             runtime.tracker,
             runtime.workspace,
-            max_issues=runtime.settings.max_issues_per_call,
+            runtime.settings.max_issues_per_call,
+            row.customer_id,
         )
-        # The issue limit holds for the call, not for one tool call.
-        ctx.issues = await runtime.tracker.issues_for_call(call_id)
-        if row.customer_id:
-            ctx.customer = await runtime.tracker.get_customer(row.customer_id)
-        return ctx
 
     def _calls_to_triage(self, call_id: str | None, path: str | None) -> list[Call]:
         if (call_id is None) == (path is None):

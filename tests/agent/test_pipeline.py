@@ -286,3 +286,31 @@ async def test_a_call_skipped_for_no_transcript_is_triaged_once_one_arrives(
     assert waiting.skip_reason == "no_transcript"
     assert arrived.status == "triaged" and len(arrived.new_issues) == 1
     assert again.status == "already_done"
+
+
+class WatchingTriager:
+    """Notes what a run knew when it started."""
+
+    name = "watching"
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[int, str | None]] = []
+
+    async def triage(self, ctx):
+        customer = ctx.customer.id if ctx.customer else None
+        self.seen.append((len(ctx.issues), customer))
+        return TriageRun(self.name)
+
+
+async def test_a_run_again_starts_from_what_earlier_runs_filed(store: Store) -> None:
+    tracker = LocalTracker(store)
+    tracker.seed(builders.workspace())
+    first = _pipeline(store, tracker, ScriptedTriager([_issue("MOBI", CRASH)]))
+    await first.process(_call())
+    watching = WatchingTriager()
+
+    again = await _pipeline(store, tracker, watching).process(_call(), again=True)
+
+    assert watching.seen == [(1, Ledger(store).get("7001").customer_id)]
+    assert again.run.outcome == "filed"
+    assert again.new_issues == []
