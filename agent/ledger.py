@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from agent.calls import Call
 from tools.store.db import Store
-from tools.store.tables import CallRow, utcnow
+from tools.store.tables import CallRow, IssueRow, utcnow
 
 DONE = frozenset({"triaged", "skipped"})
 
@@ -59,3 +63,35 @@ class Ledger:
     def all(self) -> list[CallRow]:
         with self.store.session() as session:
             return list(session.exec(select(CallRow).order_by(CallRow.seen_at)).all())
+
+    def entries(
+        self, status: str | None = None, limit: int | None = None
+    ) -> list[LedgerEntry]:
+        """The `limit` calls seen last (oldest first), each with its issue count.
+
+        The stored transcripts are left unread: a listing never needs them.
+        """
+        with self.store.session() as session:
+            query = select(CallRow).options(defer(CallRow.payload))
+            if status is not None:
+                query = query.where(CallRow.status == status)
+            query = query.order_by(CallRow.seen_at.desc(), CallRow.call_id.desc())
+            if limit is not None:
+                query = query.limit(limit)
+            rows = list(reversed(session.exec(query).all()))
+            counts = dict(
+                session.exec(
+                    select(IssueRow.call_id, func.count())
+                    .where(IssueRow.call_id.in_([row.call_id for row in rows]))
+                    .group_by(IssueRow.call_id)
+                ).all()
+            )
+        return [LedgerEntry(row, counts.get(row.call_id, 0)) for row in rows]
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """A call as the ledger knows it, and how many issues it gave."""
+
+    row: CallRow
+    issues: int

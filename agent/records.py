@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent.ledger import LedgerEntry
 from agent.pipeline import CallResult
 from tools.trackers.base import IssueRecord
 
@@ -65,4 +66,20 @@ def queued_issue_json(
         "status": issue.status,
         "duplicate_of": issue.duplicate_of,
         "customer": customer,
+    }
+
+
+def ledger_json(entry: LedgerEntry) -> dict[str, Any]:
+    """A call in the ledger: where it came from and what became of it."""
+    row = entry.row
+    return {
+        "call_id": row.call_id,
+        "source": row.source,
+        "title": row.title,
+        "started": row.started.isoformat() if row.started else None,
+        "duration_s": row.duration_s,
+        "status": row.status,
+        "skip_reason": row.skip_reason,
+        "issues": entry.issues,
+        "error": row.error,
     }

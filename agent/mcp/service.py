@@ -9,21 +9,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import select
-
 from agent.calls import Call
 from agent.ledger import Ledger
 from agent.mcp.files import CallFiles
 from agent.mcp.resources import issue_uri
 from agent.mcp.transcript import render_transcript, transcript_page
 from agent.readers import ReadError, read_call_file
-from agent.records import call_json, queued_issue_json
+from agent.records import call_json, ledger_json, queued_issue_json
 from agent.runtime import Runtime
 from tools.context import ToolContext
 from tools.queue import QueueError, TriageQueue
 from tools.registry import ToolOutcome, ToolRefusal, ToolStop
-from tools.store.tables import CallRow, IssueRow
+from tools.store.tables import CallRow
 from tools.trackers.base import IssueRecord, TrackerError
 from tools.triage import registry
 
@@ -47,11 +44,7 @@ class TriageService:
         self, status: str | None = None, limit: int | None = 50
     ) -> list[dict[str, Any]]:
         """The `limit` calls seen last, oldest first, with what became of them."""
-        rows = [r for r in self.ledger.all() if status is None or r.status == status]
-        if limit is not None:
-            rows = rows[-limit:]
-        counts = self._issue_counts()
-        return [_ledger_entry(row, counts.get(row.call_id, 0)) for row in rows]
+        return [ledger_json(entry) for entry in self.ledger.entries(status, limit)]
 
     async def act_on_call(
         self, tool_name: str, call_id: str, arguments: dict[str, Any]
@@ -180,11 +173,6 @@ class TriageService:
         except QueueError as exc:
             raise ToolRefusal(str(exc)) from exc
 
-    def _issue_counts(self) -> dict[str, int]:
-        with self.runtime.store.session() as session:
-            query = select(IssueRow.call_id, func.count()).group_by(IssueRow.call_id)
-            return dict(session.exec(query).all())
-
 
 def _cursor_position(call: Call, cursor: str | None) -> int:
     if cursor is None:
@@ -195,20 +183,6 @@ def _cursor_position(call: Call, cursor: str | None) -> int:
             "leave it out to start from the beginning"
         )
     return int(cursor)
-
-
-def _ledger_entry(row: CallRow, issues: int) -> dict[str, Any]:
-    return {
-        "call_id": row.call_id,
-        "title": row.title,
-        "source": row.source,
-        "started": row.started.isoformat() if row.started else None,
-        "duration_s": row.duration_s,
-        "status": row.status,
-        "skip_reason": row.skip_reason,
-        "issues": issues,
-        "error": row.error,
-    }
 
 
 def _issue_summary(issue: IssueRecord, customer: str | None) -> dict[str, Any]:
