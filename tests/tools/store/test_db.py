@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -103,10 +104,15 @@ def test_a_database_without_its_driver_is_refused_in_one_sentence() -> None:
 
 
 def test_a_database_server_that_is_not_there_is_refused_in_one_sentence() -> None:
-    message = _refusal("postgresql+psycopg://postgres@127.0.0.1:1/calltriage")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        # Bound but not listening: a connection to it is refused.
+        url = f"postgresql+psycopg://postgres@127.0.0.1:{probe.getsockname()[1]}/x"
+        message = _refusal(url)
 
-    assert "postgresql+psycopg://postgres@127.0.0.1:1/calltriage" in message
+    assert message.startswith(f"cannot open the database {url}: ")
     assert "refused" in message
+    assert "\n" not in message
 
 
 def test_a_file_that_is_not_a_database_is_refused_in_one_sentence(
