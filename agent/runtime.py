@@ -36,6 +36,11 @@ class Runtime:
     tracker: Tracker
     triager: Triager
 
+    async def aclose(self) -> None:
+        """Release the tracker's connections and the store's."""
+        await self.tracker.aclose()
+        self.store.close()
+
     def pipeline(self) -> Pipeline:
         return Pipeline(
             self.store,

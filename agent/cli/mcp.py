@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,7 @@ import click
 
 from agent.cli.common import fail, main, open_runtime, with_settings, workspace_option
 from agent.cli.process import announce_triager
+from agent.runtime import Runtime
 from agent.settings import Settings
 
 if TYPE_CHECKING:
@@ -81,11 +83,19 @@ def mcp(
     server = build_server(TriageService(runtime, files=folder))
     try:
         if port is None:
-            asyncio.run(serve_stdio(server))
+            asyncio.run(_closing(runtime, serve_stdio(server)))
         else:
-            _serve_http(server, host, port, token)
+            _serve_http(runtime, server, host, port, token)
     except KeyboardInterrupt:
         pass
+
+
+async def _closing(runtime: Runtime, serving: Awaitable[None]) -> None:
+    """Serve, then release the runtime's connections on the same event loop."""
+    try:
+        await serving
+    finally:
+        await runtime.aclose()
 
 
 def call_files_folder(files: Path | None, over_http: bool) -> Path | None:
@@ -101,7 +111,9 @@ def call_files_folder(files: Path | None, over_http: bool) -> Path | None:
     return None if working == Path(working.anchor) else working
 
 
-def _serve_http(server: Server[Any], host: str, port: int, token: str | None) -> None:
+def _serve_http(
+    runtime: Runtime, server: Server[Any], host: str, port: int, token: str | None
+) -> None:
     from agent.mcp.transport import endpoint_url, http_app, listen, serve_http
 
     try:
@@ -110,4 +122,4 @@ def _serve_http(server: Server[Any], host: str, port: int, token: str | None) ->
     except OSError as exc:
         fail(f"cannot listen on {host} port {port}: {exc.strerror or exc}")
     click.echo(f"calltriage: serving MCP at {endpoint_url(sock)}", err=True)
-    asyncio.run(serve_http(app, sock))
+    asyncio.run(_closing(runtime, serve_http(app, sock)))

@@ -109,4 +109,4 @@ async def _process_all(
             else:
                 print_call(result)
     finally:
-        await runtime.tracker.aclose()
+        await runtime.aclose()
