@@ -11,6 +11,8 @@ conditional UPDATE that only one worker can win.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,6 +33,11 @@ Clock = Callable[[], datetime]
 
 PENDING, PROCESSING, FAILED = "pending", "processing", "failed"
 _LOOKUP_CHUNK = 500
+
+
+def worker_id() -> str:
+    """Names this process in the claims it holds."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class Claims:
@@ -128,29 +135,94 @@ class Claims:
                 .values(status=PENDING, claimed_by=None, lease_until=None)
             )
 
-    def fail(self, call_id: str, error: str | None) -> str:
-        """Count a failed attempt: the call is retried later, or marked failed.
+    def hold(self, call: Call) -> bool:
+        """Claim `call` by itself, False while another claimant's lease on it lasts.
 
-        The pipeline has already counted an attempt it finished as failed; an
-        attempt that ended in an exception is counted here. Returns the new status.
+        A call the ledger has not seen is recorded first.
+        """
+        ledger = Ledger(self.store)
+        if ledger.get(call.call_id) is None:
+            ledger.record(call)
+        now = self.clock()
+        with self.store.session() as session:
+            row = session.get(CallRow, call.call_id)
+            if row is None:
+                return False
+            # Taking over an abandoned claim counts the attempt that was lost.
+            attempts = row.attempts + (1 if row.status == PROCESSING else 0)
+            values = dict(
+                status=PROCESSING,
+                attempts=attempts,
+                claimed_by=self.worker_id,
+                lease_until=now + self.lease,
+                updated_at=utcnow(),
+            )
+            result = session.exec(
+                update(CallRow)
+                .where(col(CallRow.call_id) == row.call_id, _unchanged(row))
+                .where(_free(now))
+                .values(**values)
+            )
+            return result.rowcount == 1
+
+    def finish(
+        self,
+        call_id: str,
+        status: str,
+        *,
+        skip_reason: str | None = None,
+        error: str | None = None,
+        customer_id: str | None = None,
+        customer_created: bool = False,
+    ) -> str | None:
+        """Settle a call this worker holds, counting the attempt.
+
+        A failed call goes back to the queue after a delay until it has used
+        every attempt. Returns the status written, or None when the claim was
+        lost (the lease ran out and another claimant took the call over), in
+        which case the row is left to the new claimant.
         """
         with self.store.session() as session:
             row = session.get(CallRow, call_id)
             if row is None:
-                return FAILED
-            if row.status == PROCESSING and row.claimed_by != self.worker_id:
-                return PROCESSING  # our lease ran out and another worker took over
-            if row.status == PROCESSING:
-                row.attempts += 1
-            row.error, row.claimed_by = error, None
-            if row.attempts < self.max_attempts:
-                row.status = PENDING
-                row.lease_until = self.clock() + self.retry_delay * row.attempts
-            else:
-                row.status, row.lease_until = FAILED, None
-            row.updated_at = utcnow()
-            session.add(row)
-            return row.status
+                return self._lost(call_id)
+            attempts = row.attempts + 1
+            values = dict(
+                status=status,
+                skip_reason=skip_reason,
+                error=error,
+                customer_id=customer_id,
+                customer_created=customer_created,
+                attempts=attempts,
+                claimed_by=None,
+                lease_until=None,
+                updated_at=utcnow(),
+            )
+            if status == FAILED and attempts < self.max_attempts:
+                values["status"] = PENDING
+                values["lease_until"] = self.clock() + self.retry_delay * attempts
+            result = session.exec(
+                update(CallRow)
+                .where(col(CallRow.call_id) == call_id, self._mine(), _unchanged(row))
+                .values(**values)
+            )
+            if result.rowcount != 1:
+                return self._lost(call_id)
+        if status == FAILED:
+            then = "retried later" if values["status"] == PENDING else "given up on"
+            logger.warning("call %s failed (%s); it will be %s", call_id, error, then)
+        return values["status"]
+
+    def fail(self, call_id: str, error: str | None) -> str | None:
+        """Count an attempt that ended in an exception; see `finish`."""
+        return self.finish(call_id, FAILED, error=error)
+
+    def _lost(self, call_id: str) -> None:
+        logger.warning(
+            "%s no longer holds call %s; leaving it to its new claimant",
+            self.worker_id,
+            call_id,
+        )
 
     def _claim_locked(self, limit: int) -> list[Call]:
         now = self.clock()
@@ -177,10 +249,7 @@ class Claims:
         """Claim `seen` if nobody changed it since it was read."""
         with self.store.session() as session:
             unchanged = and_(
-                col(CallRow.call_id) == seen.call_id,
-                col(CallRow.status) == seen.status,
-                col(CallRow.attempts) == seen.attempts,
-                _claimable(now),
+                col(CallRow.call_id) == seen.call_id, _unchanged(seen), _claimable(now)
             )
             values = self._claim_values(seen, now)
             result = session.exec(update(CallRow).where(unchanged).values(**values))
@@ -248,3 +317,28 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
     lease_until = col(CallRow.lease_until)
     lease_over = or_(lease_until.is_(None), lease_until <= now)
     return and_(col(CallRow.status).in_([PENDING, PROCESSING]), lease_over)
+
+
+def _unchanged(seen: CallRow) -> ColumnElement[bool]:
+    """The row is as `seen`: nobody claimed, settled or retried it since."""
+    return and_(
+        col(CallRow.status) == seen.status,
+        col(CallRow.attempts) == seen.attempts,
+        _same_claimant(seen.claimed_by),
+    )
+
+
+def _same_claimant(claimed_by: str | None) -> ColumnElement[bool]:
+    claimant = col(CallRow.claimed_by)
+    return claimant.is_(None) if claimed_by is None else claimant == claimed_by
+
+
+def _free(now: datetime) -> ColumnElement[bool]:
+    """Nobody holds a live claim on the row."""
+    lease_until = col(CallRow.lease_until)
+    return or_(
+        col(CallRow.status) != PROCESSING,
+        col(CallRow.claimed_by).is_(None),
+        lease_until.is_(None),
+        lease_until <= now,
+    )

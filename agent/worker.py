@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
 from collections.abc import Awaitable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import TypeVar
 
 from agent.calls import Call
-from agent.claims import PENDING, Claims
+from agent.claims import Claims
 from agent.errors import ConfigError
 from agent.gong import GongError
 from agent.pipeline import Pipeline
@@ -47,11 +45,6 @@ class Tally:
             f"queued {self.queued} new call(s); triaged {self.triaged}, "
             f"skipped {self.skipped}, failed {self.failed}"
         )
-
-
-def worker_id() -> str:
-    """Names this process in the claims it holds."""
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class Worker:
@@ -164,7 +157,7 @@ class Worker:
 
     async def _process(self, call: Call) -> None:
         try:
-            result = await self.pipeline.process(call)
+            result = await self.pipeline.process(call, claims=self.claims)
         except asyncio.CancelledError:
             self.claims.release(call.call_id)
             logger.info("gave back call %s unfinished", call.call_id)
@@ -176,20 +169,15 @@ class Worker:
             return
         except Exception as exc:  # one call's fault must not stop the others
             logger.exception("call %s failed", call.call_id)
-            self._count_failure(call, f"{type(exc).__name__}: {exc}")
+            self.claims.fail(call.call_id, f"{type(exc).__name__}: {exc}")
+            self.tally.failed += 1
             return
         if result.status == "failed":
-            self._count_failure(call, result.error)
+            self.tally.failed += 1
         elif result.status == "skipped":
             self.tally.skipped += 1
-        else:
+        elif result.status == "triaged":
             self.tally.triaged += 1
-
-    def _count_failure(self, call: Call, error: str | None) -> None:
-        self.tally.failed += 1
-        status = self.claims.fail(call.call_id, error)
-        then = "it will be retried" if status == PENDING else "giving up on it"
-        logger.warning("call %s failed (%s); %s", call.call_id, error, then)
 
     async def _finish_or_release(self, running: dict[asyncio.Task[None], str]) -> None:
         hurry = asyncio.create_task(self._hurry.wait())

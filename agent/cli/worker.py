@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 import httpx
 
-from agent.claims import Claims
+from agent.claims import Claims, worker_id
 from agent.cli.common import (
     fail,
     main,
@@ -38,7 +38,7 @@ from agent.webhook import (
     load_public_key,
     webhook_app,
 )
-from agent.worker import Tally, Worker, worker_id
+from agent.worker import Tally, Worker
 
 logger = logging.getLogger(__name__)
 
