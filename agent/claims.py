@@ -115,16 +115,21 @@ class Claims:
             return self._claim_locked(limit)
         return self._claim_conditionally(limit)
 
-    def renew(self, call_ids: Sequence[str]) -> None:
-        """Extend the leases of calls this worker is still working on."""
+    def renew(self, call_ids: Sequence[str]) -> set[str]:
+        """Extend the leases of calls this worker is working on; those still held."""
         if not call_ids:
-            return
+            return set()
+        ids = list(call_ids)
         with self.store.session() as session:
             session.exec(
                 update(CallRow)
-                .where(col(CallRow.call_id).in_(list(call_ids)), self._mine())
+                .where(col(CallRow.call_id).in_(ids), self._mine())
                 .values(lease_until=self.clock() + self.lease)
             )
+            held = select(CallRow.call_id).where(
+                col(CallRow.call_id).in_(ids), self._mine()
+            )
+            return set(session.exec(held).all())
 
     def release(self, call_id: str) -> None:
         """Give back a claimed call untouched, e.g. when shutting down."""

@@ -14,6 +14,8 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from agent.calls import Call
 from agent.claims import Claims
 from agent.errors import ConfigError
@@ -200,7 +202,19 @@ class Worker:
         every = self.claims.lease.total_seconds() / 3
         while True:
             await asyncio.sleep(every)
-            self.claims.renew(list(running.values()))
+            self._renew(running)
+
+    def _renew(self, running: dict[asyncio.Task[None], str]) -> None:
+        """Renew the claims in hand; a call whose claim is gone is worked on no more."""
+        try:
+            held = self.claims.renew(list(running.values()))
+        except SQLAlchemyError as exc:
+            logger.warning("could not renew the claims in hand: %s", exc)
+            return
+        for task, call_id in running.items():
+            if call_id not in held and not task.done():
+                logger.warning("lost the claim on call %s; stopping its run", call_id)
+                task.cancel()
 
     async def _unless_stopped(self, work: Awaitable[T]) -> T | None:
         """The result of `work`, or None when `stop` came first and cancelled it."""

@@ -130,7 +130,7 @@ def test_another_worker_cannot_release_or_renew_a_claim(
 
     other.release("call-000")
     clock.advance(minutes=3)
-    other.renew(["call-000"])
+    assert other.renew(["call-000"]) == set()
 
     row = ledger(store)["call-000"]
     assert (row.status, row.claimed_by) == ("processing", "owner")
@@ -145,7 +145,7 @@ def test_renewing_keeps_a_lease_alive_past_its_first_expiry(
     owner.claim(1)
 
     clock.advance(minutes=4)
-    owner.renew(["call-000"])
+    assert owner.renew(["call-000"]) == {"call-000"}
     clock.advance(minutes=4)
 
     assert Claims(store, "other", clock=clock).claim(1) == []
