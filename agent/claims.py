@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import ColumnElement, and_, not_, or_, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -271,10 +272,12 @@ class Claims:
         return self._claimed_call(row, values)
 
     def _claim_values(self, row: CallRow, now: datetime) -> dict[str, Any]:
-        """The claim itself, or giving up when abandoned claims used every attempt."""
+        """The claim itself, or giving up on a call that cannot be worked on."""
         attempts = row.attempts + (1 if row.status == PROCESSING else 0)
-        if attempts >= self.max_attempts:
+        error = _unreadable(row)
+        if error is None and attempts >= self.max_attempts:
             error = f"abandoned by {row.claimed_by} with its lease expired"
+        if error is not None:
             return dict(
                 status=FAILED,
                 attempts=attempts,
@@ -347,3 +350,14 @@ def _free(now: datetime) -> ColumnElement[bool]:
         lease_until.is_(None),
         lease_until <= now,
     )
+
+
+def _unreadable(row: CallRow) -> str | None:
+    """Why the call stored in `row` cannot be read back, if it cannot."""
+    try:
+        Call.model_validate(row.payload)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the call"
+        return f"the stored call no longer reads as a call ({where}: {first['msg']})"
+    return None

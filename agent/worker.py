@@ -139,7 +139,7 @@ class Worker:
         try:
             while True:
                 if not self.stop.is_set():
-                    for call in self.claims.claim(self.concurrency - len(running)):
+                    for call in self._claim(self.concurrency - len(running)):
                         running[asyncio.create_task(self._process(call))] = call.call_id
                 if not running:
                     return
@@ -156,6 +156,14 @@ class Worker:
             # Left early by an error: the calls in hand give back their claims.
             for task in running:
                 task.cancel()
+
+    def _claim(self, limit: int) -> list[Call]:
+        """Claim more calls; a database that fails to answer is tried next round."""
+        try:
+            return self.claims.claim(limit)
+        except SQLAlchemyError as exc:
+            logger.warning("could not claim calls: %s", exc)
+            return []
 
     async def _process(self, call: Call) -> None:
         try:

@@ -481,3 +481,64 @@ def test_a_renewal_that_fails_is_logged_and_renewing_goes_on(
     assert tally.triaged == 1
     assert "could not renew the claims in hand" in caplog.text
     assert ledger(store)[gong_server.calls[0].call_id].status == "triaged"
+
+
+def test_a_stored_call_that_no_longer_reads_is_failed_and_the_others_go_on(
+    store: Store, gong_server: FakeGong
+) -> None:
+    gong_server.calls = [make_call(n) for n in range(3)]
+    broken = gong_server.calls[1].call_id
+
+    async def poll_break_drain(http: httpx.AsyncClient) -> Tally:
+        worker = make_worker(store, gong_server, http)
+        await worker.sources[0].poll(worker.claims)
+        _break_payload(store, broken)
+        await worker._drain()
+        return worker.tally
+
+    tally = run(poll_break_drain)
+
+    rows = ledger(store)
+    assert [rows[c.call_id].status for c in gong_server.calls] == [
+        "triaged",
+        "failed",
+        "triaged",
+    ]
+    assert rows[broken].error.startswith("the stored call no longer reads as a call")
+    assert tally.triaged == 2
+
+
+def _break_payload(store: Store, call_id: str) -> None:
+    with store.session() as session:
+        row = session.get(CallRow, call_id)
+        row.payload = {"call_id": call_id}
+        session.add(row)
+
+
+class ClaimsOnALockedDatabase(Claims):
+    """Claims whose first claim meets a locked database."""
+
+    def __init__(self, store: Store, worker_id: str) -> None:
+        super().__init__(store, worker_id)
+        self.claims = 0
+
+    def claim(self, limit: int) -> list[Call]:
+        self.claims += 1
+        if self.claims == 1:
+            raise OperationalError("UPDATE calls", {}, Exception("database is locked"))
+        return super().claim(limit)
+
+
+def test_a_claim_the_database_refuses_is_tried_again_next_round(
+    store: Store, gong_server: FakeGong
+) -> None:
+    gong_server.calls = [make_call(0)]
+
+    async def two_rounds(http: httpx.AsyncClient) -> Tally:
+        worker = make_worker(store, gong_server, http)
+        worker.claims = ClaimsOnALockedDatabase(store, "w")
+        first = Tally(**vars(await worker.run_once()))
+        assert (first.queued, first.triaged) == (1, 0)
+        return await worker.run_once()
+
+    assert run(two_rounds).triaged == 1
