@@ -413,3 +413,31 @@ def test_spans_are_written_with_a_unit(text: str, span: timedelta) -> None:
 def test_a_since_that_is_neither_a_time_nor_a_span_is_a_usage_error(text: str) -> None:
     with pytest.raises(click.BadParameter):
         parse_since(text)
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (
+            ("--since", "1000000d"),
+            "Invalid value for --since: '1000000d' reaches back before the year 1",
+        ),
+        (
+            ("--overlap", "99999999999d"),
+            "Invalid value for --overlap: '99999999999d' is too long a span",
+        ),
+        (("--interval", "0"), "Invalid value for '--interval'"),
+    ],
+    ids=["since before year 1", "overlap too long", "interval zero"],
+)
+def test_a_worker_option_out_of_range_is_one_sentence_and_exit_2(
+    args: tuple[str, ...], problem: str, gong_server: FakeGong, database_url: str
+) -> None:
+    env = gong_env(gong_server, database_url)
+
+    result = calltriage("worker", "--once", *args, env=env)
+
+    assert result.returncode == 2
+    assert problem in result.stderr
+    assert "Traceback" not in result.stderr
+    assert gong_server.requests == []
