@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,8 +38,12 @@ _LOOKUP_CHUNK = 500
 
 
 def worker_id() -> str:
-    """Names this process in the claims it holds."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """Names this process in the claims it holds.
+
+    Containers restart with the same host name and pid, so a random suffix
+    keeps a restarted worker from passing for its predecessor.
+    """
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class Claims:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -8,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from agent.calls import Call, Sentence
-from agent.claims import Claims
+from agent.claims import Claims, worker_id
 from tests.agent.worker_kit import Clock, ledger, open_store
 from tools.store.db import Store
 
@@ -277,3 +279,10 @@ def test_a_call_held_by_a_live_claim_cannot_be_held_by_another_until_it_expires(
 
     row = ledger(store)["call-000"]
     assert (row.status, row.claimed_by, row.attempts) == ("processing", "one-off", 1)
+
+
+def test_each_worker_id_names_the_host_and_process_and_is_never_repeated() -> None:
+    first, second = worker_id(), worker_id()
+
+    assert first != second
+    assert first.startswith(f"{socket.gethostname()}:{os.getpid()}:")
