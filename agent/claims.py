@@ -11,10 +11,14 @@ conditional UPDATE that only one worker can win.
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import ColumnElement, and_, not_, or_, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -31,6 +35,15 @@ Clock = Callable[[], datetime]
 
 PENDING, PROCESSING, FAILED = "pending", "processing", "failed"
 _LOOKUP_CHUNK = 500
+
+
+def worker_id() -> str:
+    """Names this process in the claims it holds.
+
+    Containers restart with the same host name and pid, so a random suffix
+    keeps a restarted worker from passing for its predecessor.
+    """
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class Claims:
@@ -108,16 +121,21 @@ class Claims:
             return self._claim_locked(limit)
         return self._claim_conditionally(limit)
 
-    def renew(self, call_ids: Sequence[str]) -> None:
-        """Extend the leases of calls this worker is still working on."""
+    def renew(self, call_ids: Sequence[str]) -> set[str]:
+        """Extend the leases of calls this worker is working on; those still held."""
         if not call_ids:
-            return
+            return set()
+        ids = list(call_ids)
         with self.store.session() as session:
             session.exec(
                 update(CallRow)
-                .where(col(CallRow.call_id).in_(list(call_ids)), self._mine())
+                .where(col(CallRow.call_id).in_(ids), self._mine())
                 .values(lease_until=self.clock() + self.lease)
             )
+            held = select(CallRow.call_id).where(
+                col(CallRow.call_id).in_(ids), self._mine()
+            )
+            return set(session.exec(held).all())
 
     def release(self, call_id: str) -> None:
         """Give back a claimed call untouched, e.g. when shutting down."""
@@ -128,29 +146,94 @@ class Claims:
                 .values(status=PENDING, claimed_by=None, lease_until=None)
             )
 
-    def fail(self, call_id: str, error: str | None) -> str:
-        """Count a failed attempt: the call is retried later, or marked failed.
+    def hold(self, call: Call) -> bool:
+        """Claim `call` by itself, False while another claimant's lease on it lasts.
 
-        The pipeline has already counted an attempt it finished as failed; an
-        attempt that ended in an exception is counted here. Returns the new status.
+        A call the ledger has not seen is recorded first.
+        """
+        ledger = Ledger(self.store)
+        if ledger.get(call.call_id) is None:
+            ledger.record(call)
+        now = self.clock()
+        with self.store.session() as session:
+            row = session.get(CallRow, call.call_id)
+            if row is None:
+                return False
+            # Taking over an abandoned claim counts the attempt that was lost.
+            attempts = row.attempts + (1 if row.status == PROCESSING else 0)
+            values = dict(
+                status=PROCESSING,
+                attempts=attempts,
+                claimed_by=self.worker_id,
+                lease_until=now + self.lease,
+                updated_at=utcnow(),
+            )
+            result = session.exec(
+                update(CallRow)
+                .where(col(CallRow.call_id) == row.call_id, _unchanged(row))
+                .where(_free(now))
+                .values(**values)
+            )
+            return result.rowcount == 1
+
+    def finish(
+        self,
+        call_id: str,
+        status: str,
+        *,
+        skip_reason: str | None = None,
+        error: str | None = None,
+        customer_id: str | None = None,
+        customer_created: bool = False,
+    ) -> str | None:
+        """Settle a call this worker holds, counting the attempt.
+
+        A failed call goes back to the queue after a delay until it has used
+        every attempt. Returns the status written, or None when the claim was
+        lost (the lease ran out and another claimant took the call over), in
+        which case the row is left to the new claimant.
         """
         with self.store.session() as session:
             row = session.get(CallRow, call_id)
             if row is None:
-                return FAILED
-            if row.status == PROCESSING and row.claimed_by != self.worker_id:
-                return PROCESSING  # our lease ran out and another worker took over
-            if row.status == PROCESSING:
-                row.attempts += 1
-            row.error, row.claimed_by = error, None
-            if row.attempts < self.max_attempts:
-                row.status = PENDING
-                row.lease_until = self.clock() + self.retry_delay * row.attempts
-            else:
-                row.status, row.lease_until = FAILED, None
-            row.updated_at = utcnow()
-            session.add(row)
-            return row.status
+                return self._lost(call_id)
+            attempts = row.attempts + 1
+            values = dict(
+                status=status,
+                skip_reason=skip_reason,
+                error=error,
+                customer_id=customer_id,
+                customer_created=customer_created,
+                attempts=attempts,
+                claimed_by=None,
+                lease_until=None,
+                updated_at=utcnow(),
+            )
+            if status == FAILED and attempts < self.max_attempts:
+                values["status"] = PENDING
+                values["lease_until"] = self.clock() + self.retry_delay * attempts
+            result = session.exec(
+                update(CallRow)
+                .where(col(CallRow.call_id) == call_id, self._mine(), _unchanged(row))
+                .values(**values)
+            )
+            if result.rowcount != 1:
+                return self._lost(call_id)
+        if status == FAILED:
+            then = "retried later" if values["status"] == PENDING else "given up on"
+            logger.warning("call %s failed (%s); it will be %s", call_id, error, then)
+        return values["status"]
+
+    def fail(self, call_id: str, error: str | None) -> str | None:
+        """Count an attempt that ended in an exception; see `finish`."""
+        return self.finish(call_id, FAILED, error=error)
+
+    def _lost(self, call_id: str) -> None:
+        logger.warning(
+            "%s no longer holds call %s; leaving it to its new claimant",
+            self.worker_id,
+            call_id,
+        )
 
     def _claim_locked(self, limit: int) -> list[Call]:
         now = self.clock()
@@ -177,10 +260,7 @@ class Claims:
         """Claim `seen` if nobody changed it since it was read."""
         with self.store.session() as session:
             unchanged = and_(
-                col(CallRow.call_id) == seen.call_id,
-                col(CallRow.status) == seen.status,
-                col(CallRow.attempts) == seen.attempts,
-                _claimable(now),
+                col(CallRow.call_id) == seen.call_id, _unchanged(seen), _claimable(now)
             )
             values = self._claim_values(seen, now)
             result = session.exec(update(CallRow).where(unchanged).values(**values))
@@ -197,10 +277,12 @@ class Claims:
         return self._claimed_call(row, values)
 
     def _claim_values(self, row: CallRow, now: datetime) -> dict[str, Any]:
-        """The claim itself, or giving up when abandoned claims used every attempt."""
+        """The claim itself, or giving up on a call that cannot be worked on."""
         attempts = row.attempts + (1 if row.status == PROCESSING else 0)
-        if attempts >= self.max_attempts:
+        error = _unreadable(row)
+        if error is None and attempts >= self.max_attempts:
             error = f"abandoned by {row.claimed_by} with its lease expired"
+        if error is not None:
             return dict(
                 status=FAILED,
                 attempts=attempts,
@@ -248,3 +330,39 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
     lease_until = col(CallRow.lease_until)
     lease_over = or_(lease_until.is_(None), lease_until <= now)
     return and_(col(CallRow.status).in_([PENDING, PROCESSING]), lease_over)
+
+
+def _unchanged(seen: CallRow) -> ColumnElement[bool]:
+    """The row is as `seen`: nobody claimed, settled or retried it since."""
+    return and_(
+        col(CallRow.status) == seen.status,
+        col(CallRow.attempts) == seen.attempts,
+        _same_claimant(seen.claimed_by),
+    )
+
+
+def _same_claimant(claimed_by: str | None) -> ColumnElement[bool]:
+    claimant = col(CallRow.claimed_by)
+    return claimant.is_(None) if claimed_by is None else claimant == claimed_by
+
+
+def _free(now: datetime) -> ColumnElement[bool]:
+    """Nobody holds a live claim on the row."""
+    lease_until = col(CallRow.lease_until)
+    return or_(
+        col(CallRow.status) != PROCESSING,
+        col(CallRow.claimed_by).is_(None),
+        lease_until.is_(None),
+        lease_until <= now,
+    )
+
+
+def _unreadable(row: CallRow) -> str | None:
+    """Why the call stored in `row` cannot be read back, if it cannot."""
+    try:
+        Call.model_validate(row.payload)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the call"
+        return f"the stored call no longer reads as a call ({where}: {first['msg']})"
+    return None

@@ -39,27 +39,6 @@ class Ledger:
 
         return self.store.write(change)
 
-    def finish(
-        self,
-        call_id: str,
-        status: str,
-        *,
-        skip_reason: str | None = None,
-        error: str | None = None,
-        customer_id: str | None = None,
-        customer_created: bool = False,
-    ) -> None:
-        with self.store.session() as session:
-            row = session.get(CallRow, call_id)
-            if row is None:
-                return
-            row.status, row.skip_reason, row.error = status, skip_reason, error
-            row.customer_id, row.customer_created = customer_id, customer_created
-            row.attempts += 1
-            row.claimed_by = row.lease_until = None
-            row.updated_at = utcnow()
-            session.add(row)
-
     def all(self) -> list[CallRow]:
         with self.store.session() as session:
             return list(session.exec(select(CallRow).order_by(CallRow.seen_at)).all())

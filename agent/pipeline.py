@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Literal, Protocol
 
 from agent.calls import Call
+from agent.claims import Claims, worker_id
 from agent.eligibility import SkipReason, skip_reason
 from agent.errors import ConfigError
 from agent.ledger import DONE, Ledger
@@ -27,7 +29,10 @@ from tools.trackers.base import (
 logger = logging.getLogger(__name__)
 
 Outcome = Literal["filed", "nothing_actionable", "partial", "failed"]
-Status = Literal["triaged", "skipped", "already_done", "failed"]
+Status = Literal["triaged", "skipped", "already_done", "in_progress", "failed"]
+
+# A one-off run is not renewed, so its claim outlasts any run the triager allows.
+ONE_OFF_LEASE = timedelta(hours=1)
 
 
 @dataclass
@@ -85,23 +90,38 @@ class Pipeline:
     triager: Triager
     max_issues: int = 12
 
-    async def process(self, call: Call, *, again: bool = False) -> CallResult:
-        """Triage `call` unless it was already done (or `again` is set)."""
+    async def process(
+        self, call: Call, *, again: bool = False, claims: Claims | None = None
+    ) -> CallResult:
+        """Triage `call` unless it was already done (or `again` is set).
+
+        A worker passes the `claims` it holds `call` by. Without them the
+        pipeline claims the call itself for this one run, and reports a call
+        someone else is working on as in progress instead of triaging it too.
+        """
         ledger = Ledger(self.store)
         known = ledger.get(call.call_id)
         if known is not None and _finished(known, call) and not again:
             return await self._already_done(call, known)
+        if claims is None:
+            claims = Claims(
+                self.store, worker_id(), lease=ONE_OFF_LEASE, max_attempts=1
+            )
+            if not claims.hold(call):
+                logger.info("call %s is in progress elsewhere", call.call_id)
+                return CallResult(call, "in_progress")
         ledger.record(call)
 
         reason = skip_reason(call)
-        if reason is not None:
-            ledger.finish(call.call_id, "skipped", skip_reason=reason.value)
-            logger.info("skipped call %s (%s): %s", call.call_id, call.source, reason)
-            return CallResult(call, "skipped", skip_reason=reason.value)
-        return await self._triage(call, ledger, known)
+        if reason is None:
+            return await self._triage(call, claims, known)
+        if claims.finish(call.call_id, "skipped", skip_reason=reason.value) is None:
+            return CallResult(call, "in_progress")
+        logger.info("skipped call %s (%s): %s", call.call_id, call.source, reason)
+        return CallResult(call, "skipped", skip_reason=reason.value)
 
     async def _triage(
-        self, call: Call, ledger: Ledger, known: CallRow | None
+        self, call: Call, claims: Claims, known: CallRow | None
     ) -> CallResult:
         ctx = await ToolContext.resume(
             call,
@@ -118,13 +138,15 @@ class Pipeline:
 
         status: Status = "failed" if run.outcome == "failed" else "triaged"
         customer_id = ctx.customer.id if ctx.customer else None
-        ledger.finish(
+        settled = claims.finish(
             call.call_id,
             status,
             error=run.error,
             customer_id=customer_id,
             customer_created=ctx.customer_created,
         )
+        if settled is None:
+            status = "in_progress"
         logger.info(
             "triaged call %s (%s): %s, %d new issue(s)",
             call.call_id,

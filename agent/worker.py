@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
 from collections.abc import Awaitable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from agent.calls import Call
-from agent.claims import PENDING, Claims
+from agent.claims import Claims
 from agent.errors import ConfigError
 from agent.gong import GongError
 from agent.pipeline import Pipeline
@@ -47,11 +47,6 @@ class Tally:
             f"queued {self.queued} new call(s); triaged {self.triaged}, "
             f"skipped {self.skipped}, failed {self.failed}"
         )
-
-
-def worker_id() -> str:
-    """Names this process in the claims it holds."""
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class Worker:
@@ -144,7 +139,7 @@ class Worker:
         try:
             while True:
                 if not self.stop.is_set():
-                    for call in self.claims.claim(self.concurrency - len(running)):
+                    for call in self._claim(self.concurrency - len(running)):
                         running[asyncio.create_task(self._process(call))] = call.call_id
                 if not running:
                     return
@@ -162,9 +157,17 @@ class Worker:
             for task in running:
                 task.cancel()
 
+    def _claim(self, limit: int) -> list[Call]:
+        """Claim more calls; a database that fails to answer is tried next round."""
+        try:
+            return self.claims.claim(limit)
+        except SQLAlchemyError as exc:
+            logger.warning("could not claim calls: %s", exc)
+            return []
+
     async def _process(self, call: Call) -> None:
         try:
-            result = await self.pipeline.process(call)
+            result = await self.pipeline.process(call, claims=self.claims)
         except asyncio.CancelledError:
             self.claims.release(call.call_id)
             logger.info("gave back call %s unfinished", call.call_id)
@@ -176,20 +179,15 @@ class Worker:
             return
         except Exception as exc:  # one call's fault must not stop the others
             logger.exception("call %s failed", call.call_id)
-            self._count_failure(call, f"{type(exc).__name__}: {exc}")
+            self.claims.fail(call.call_id, f"{type(exc).__name__}: {exc}")
+            self.tally.failed += 1
             return
         if result.status == "failed":
-            self._count_failure(call, result.error)
+            self.tally.failed += 1
         elif result.status == "skipped":
             self.tally.skipped += 1
-        else:
+        elif result.status == "triaged":
             self.tally.triaged += 1
-
-    def _count_failure(self, call: Call, error: str | None) -> None:
-        self.tally.failed += 1
-        status = self.claims.fail(call.call_id, error)
-        then = "it will be retried" if status == PENDING else "giving up on it"
-        logger.warning("call %s failed (%s); %s", call.call_id, error, then)
 
     async def _finish_or_release(self, running: dict[asyncio.Task[None], str]) -> None:
         hurry = asyncio.create_task(self._hurry.wait())
@@ -212,7 +210,19 @@ class Worker:
         every = self.claims.lease.total_seconds() / 3
         while True:
             await asyncio.sleep(every)
-            self.claims.renew(list(running.values()))
+            self._renew(running)
+
+    def _renew(self, running: dict[asyncio.Task[None], str]) -> None:
+        """Renew the claims in hand; a call whose claim is gone is worked on no more."""
+        try:
+            held = self.claims.renew(list(running.values()))
+        except SQLAlchemyError as exc:
+            logger.warning("could not renew the claims in hand: %s", exc)
+            return
+        for task, call_id in running.items():
+            if call_id not in held and not task.done():
+                logger.warning("lost the claim on call %s; stopping its run", call_id)
+                task.cancel()
 
     async def _unless_stopped(self, work: Awaitable[T]) -> T | None:
         """The result of `work`, or None when `stop` came first and cancelled it."""

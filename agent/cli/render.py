@@ -13,6 +13,9 @@ def print_call(result: CallResult) -> None:
     call = result.call
     click.secho(f"{call.source}", bold=True, nl=False)
     click.echo(f"  {call.title or ''}  (call {call.call_id})")
+    if result.status == "in_progress":
+        click.echo("  in progress elsewhere: another worker holds it; not triaged here")
+        return
     if result.skip_reason:
         prefix = "already skipped" if result.status == "already_done" else "skipped"
         click.echo(f"  {prefix}: {result.skip_reason}")

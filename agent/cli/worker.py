@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 import httpx
 
-from agent.claims import Claims
+from agent.claims import Claims, worker_id
 from agent.cli.common import (
     fail,
     main,
@@ -38,7 +38,7 @@ from agent.webhook import (
     load_public_key,
     webhook_app,
 )
-from agent.worker import Tally, Worker, worker_id
+from agent.worker import Tally, Worker
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class WorkerOptions:
 @click.option("--once", is_flag=True, help="Poll once, triage what is queued, exit.")
 @click.option(
     "--interval",
-    type=float,
+    type=click.FloatRange(min=0, min_open=True),
     default=300,
     show_default=True,
     help="Seconds between polls.",
@@ -294,7 +294,12 @@ def _stop(worker: Worker, signum: int) -> None:
 def parse_since(text: str) -> datetime:
     """An ISO time (UTC unless it says otherwise) or a span back from now."""
     if _DURATION.match(text.strip().lower()):
-        return datetime.now(UTC) - parse_span(text, "--since")
+        span = parse_span(text, "--since")
+        try:
+            return datetime.now(UTC) - span
+        except OverflowError:
+            problem = f"{text!r} reaches back before the year 1"
+            raise click.BadParameter(problem, param_hint="--since") from None
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
@@ -310,4 +315,8 @@ def parse_span(text: str, option: str) -> timedelta:
         raise click.BadParameter(
             f"{text!r} is not a span such as 30m, 6h or 7d", param_hint=option
         )
-    return timedelta(seconds=float(match[1]) * _UNIT_SECONDS[match[2]])
+    try:
+        return timedelta(seconds=float(match[1]) * _UNIT_SECONDS[match[2]])
+    except OverflowError:
+        problem = f"{text!r} is too long a span"
+        raise click.BadParameter(problem, param_hint=option) from None

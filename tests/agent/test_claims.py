@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -8,8 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from agent.calls import Call, Sentence
-from agent.claims import Claims
-from agent.ledger import Ledger
+from agent.claims import Claims, worker_id
 from tests.agent.worker_kit import Clock, ledger, open_store
 from tools.store.db import Store
 
@@ -56,7 +57,8 @@ def test_a_new_call_is_queued_as_pending(store: Store) -> None:
 def test_queueing_a_finished_call_again_leaves_it_finished(store: Store) -> None:
     claims = Claims(store, "w")
     claims.enqueue(a_call(1))
-    Ledger(store).finish("call-001", "triaged")
+    claims.claim(1)
+    claims.finish("call-001", "triaged")
 
     assert claims.enqueue(a_call(1)) is False
     assert ledger(store)["call-001"].status == "triaged"
@@ -130,7 +132,7 @@ def test_another_worker_cannot_release_or_renew_a_claim(
 
     other.release("call-000")
     clock.advance(minutes=3)
-    other.renew(["call-000"])
+    assert other.renew(["call-000"]) == set()
 
     row = ledger(store)["call-000"]
     assert (row.status, row.claimed_by) == ("processing", "owner")
@@ -145,7 +147,7 @@ def test_renewing_keeps_a_lease_alive_past_its_first_expiry(
     owner.claim(1)
 
     clock.advance(minutes=4)
-    owner.renew(["call-000"])
+    assert owner.renew(["call-000"]) == {"call-000"}
     clock.advance(minutes=4)
 
     assert Claims(store, "other", clock=clock).claim(1) == []
@@ -170,16 +172,17 @@ def test_a_failure_is_retried_after_a_delay_then_marked_failed_after_the_last_tr
     assert row.error == "the model is unavailable"
 
 
-def test_a_failure_the_pipeline_already_counted_is_not_counted_twice(
+def test_a_call_already_settled_cannot_be_failed_afterwards(
     store: Store, clock: Clock
 ) -> None:
     queued(store, 1)
     claims = Claims(store, "w", clock=clock)
     claims.claim(1)
-    Ledger(store).finish("call-000", "failed", error="tracker down")
+    assert claims.finish("call-000", "triaged") == "triaged"
 
-    assert claims.fail("call-000", "tracker down") == "pending"
-    assert ledger(store)["call-000"].attempts == 1
+    assert claims.fail("call-000", "tracker down") is None
+    row = ledger(store)["call-000"]
+    assert (row.status, row.attempts, row.error) == ("triaged", 1, None)
 
 
 def test_workers_claiming_at_the_same_time_never_share_a_call(
@@ -232,9 +235,15 @@ def test_a_worker_whose_lease_ran_out_cannot_fail_the_call_another_has_taken(
     clock.advance(minutes=6)
     Claims(store, "fast", clock=clock).claim(1)
 
-    assert slow.fail("call-000", "timed out") == "processing"
+    assert slow.fail("call-000", "timed out") is None
+    assert slow.finish("call-000", "triaged") is None
     row = ledger(store)["call-000"]
-    assert (row.claimed_by, row.attempts, row.error) == ("fast", 1, None)
+    assert (row.status, row.claimed_by, row.attempts, row.error) == (
+        "processing",
+        "fast",
+        1,
+        None,
+    )
 
 
 def test_a_call_skipped_for_want_of_a_transcript_is_queued_again_when_one_comes(
@@ -243,7 +252,8 @@ def test_a_call_skipped_for_want_of_a_transcript_is_queued_again_when_one_comes(
     claims = Claims(store, "w")
     silent = a_call(1).model_copy(update={"sentences": []})
     claims.enqueue(silent)
-    Ledger(store).finish("call-001", "skipped", skip_reason="no_transcript")
+    claims.claim(1)
+    claims.finish("call-001", "skipped", skip_reason="no_transcript")
     assert claims.settled(["call-001"]) == set()
 
     assert claims.enqueue(silent) is False
@@ -254,3 +264,25 @@ def test_a_call_skipped_for_want_of_a_transcript_is_queued_again_when_one_comes(
     assert (row.status, row.skip_reason) == ("pending", None)
     assert row.payload["sentences"][0]["text"] == "Hello."
     assert claims.settled(["call-001"]) == {"call-001"}
+
+
+def test_a_call_held_by_a_live_claim_cannot_be_held_by_another_until_it_expires(
+    store: Store, clock: Clock
+) -> None:
+    queued(store, 1)
+    Claims(store, "worker", clock=clock).claim(1)
+    one_off = Claims(store, "one-off", clock=clock)
+
+    assert one_off.hold(a_call(0)) is False
+    clock.advance(minutes=6)
+    assert one_off.hold(a_call(0)) is True
+
+    row = ledger(store)["call-000"]
+    assert (row.status, row.claimed_by, row.attempts) == ("processing", "one-off", 1)
+
+
+def test_each_worker_id_names_the_host_and_process_and_is_never_repeated() -> None:
+    first, second = worker_id(), worker_id()
+
+    assert first != second
+    assert first.startswith(f"{socket.gethostname()}:{os.getpid()}:")

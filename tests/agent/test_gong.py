@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -308,14 +307,16 @@ async def test_backoff_between_retries_is_capped_at_a_minute(
 async def test_an_unreachable_gong_is_retried_then_raises_gong_connection_error(
     fake_time: FakeTime,
 ) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
+    attempts: list[httpx.Request] = []
 
-    async with httpx.AsyncClient() as http:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        attempts.append(request)
+        raise httpx.ConnectError("connection refused", request=request)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(refuse)) as http:
         gong = GongClient(
             http,
-            f"http://127.0.0.1:{closed_port}",
+            "http://127.0.0.1:9",
             bearer_token="token",
             max_retries=2,
             clock=fake_time.clock,
@@ -327,6 +328,7 @@ async def test_an_unreachable_gong_is_retried_then_raises_gong_connection_error(
     assert raised.value.status is None
     assert isinstance(raised.value.__cause__, httpx.ConnectError)
     assert len(fake_time.waits) == 2
+    assert len(attempts) == 3
 
 
 async def test_a_dropped_connection_is_retried_then_succeeds(

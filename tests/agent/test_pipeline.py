@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -9,10 +10,12 @@ import pytest
 from sqlmodel import select
 
 from agent.calls import Call
+from agent.claims import Claims
 from agent.ledger import Ledger
 from agent.pipeline import Pipeline, TriageRun
 from agent.triagers.offline import OfflineTriager
 from tests import builders
+from tests.agent.worker_kit import Clock
 from tools.context import ToolContext
 from tools.store.db import Store
 from tools.store.tables import IssueRow, RunRow
@@ -314,3 +317,76 @@ async def test_a_run_again_starts_from_what_earlier_runs_filed(store: Store) -> 
     assert watching.seen == [(1, Ledger(store).get("7001").customer_id)]
     assert again.run.outcome == "filed"
     assert again.new_issues == []
+
+
+async def test_a_worker_that_lost_its_claim_leaves_the_new_claimants_row_alone(
+    store: Store, tracker: LocalTracker
+) -> None:
+    clock = Clock()
+    Claims(store, "enqueuer").enqueue(_call())
+    slow = Claims(store, "slow", clock=clock)
+    slow.claim(1)
+    clock.advance(minutes=6)
+    fast = Claims(store, "fast", clock=clock)
+    fast.claim(1)
+    pipeline = _pipeline(store, tracker, ScriptedTriager([_issue("MOBI", CRASH)]))
+
+    late = await pipeline.process(_call(), claims=slow)
+    held = Ledger(store).get("7001")
+    done = await pipeline.process(_call(), claims=fast)
+
+    assert late.status == "in_progress"
+    assert (held.status, held.claimed_by, held.attempts) == ("processing", "fast", 1)
+    assert done.status == "triaged"
+    row = Ledger(store).get("7001")
+    assert (row.status, row.claimed_by, row.attempts) == ("triaged", None, 2)
+
+
+async def test_a_lost_claim_on_a_failing_call_does_not_put_it_back_in_the_queue(
+    store: Store,
+) -> None:
+    clock = Clock()
+    failing = FailingTracker(store, failing_call="7001")
+    failing.seed(builders.workspace())
+    Claims(store, "enqueuer").enqueue(_call())
+    slow = Claims(store, "slow", clock=clock)
+    slow.claim(1)
+    clock.advance(minutes=6)
+    Claims(store, "fast", clock=clock).claim(1)
+    triager = ScriptedTriager([_issue("MOBI", CRASH)])
+
+    late = await _pipeline(store, failing, triager).process(_call(), claims=slow)
+
+    assert late.status == "in_progress"
+    row = Ledger(store).get("7001")
+    assert (row.status, row.claimed_by, row.error) == ("processing", "fast", None)
+
+
+async def test_a_call_a_worker_holds_is_reported_in_progress_not_triaged_again(
+    store: Store, tracker: LocalTracker
+) -> None:
+    Claims(store, "enqueuer").enqueue(_call())
+    Claims(store, "worker").claim(1)
+    triager = ScriptedTriager([_issue("MOBI", CRASH)])
+
+    result = await _pipeline(store, tracker, triager).process(_call())
+
+    assert result.status == "in_progress"
+    assert (triager.runs, _runs(store)) == (0, [])
+    assert Ledger(store).get("7001").claimed_by == "worker"
+
+
+async def test_a_call_whose_claim_expired_may_be_processed_by_hand(
+    store: Store, tracker: LocalTracker
+) -> None:
+    Claims(store, "enqueuer").enqueue(_call())
+    long_ago = Clock(datetime(2020, 1, 1, tzinfo=UTC))
+    Claims(store, "dead-worker", clock=long_ago).claim(1)
+
+    result = await _pipeline(
+        store, tracker, ScriptedTriager([_issue("MOBI", CRASH)])
+    ).process(_call())
+
+    assert result.status == "triaged"
+    row = Ledger(store).get("7001")
+    assert (row.status, row.claimed_by) == ("triaged", None)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from agent.calls import Call
 from agent.claims import Claims
@@ -36,6 +37,7 @@ from tests.fakes.gong_server import FakeGong
 from tools.context import ToolContext
 from tools.store.db import Store
 from tools.store.state import read_state
+from tools.store.tables import CallRow
 from tools.trackers.base import TrackerAuthError
 from tools.trackers.local import LocalTracker
 
@@ -410,3 +412,133 @@ def test_a_tracker_refusing_its_credentials_stops_the_worker_and_fails_no_call(
     assert {(row.status, row.claimed_by, row.attempts) for row in rows} == {
         ("pending", None, 0)
     }
+
+
+SHORT_LEASE = timedelta(milliseconds=30)
+
+
+def test_a_call_whose_claim_another_worker_took_is_stopped_and_not_finished(
+    store: Store, gong_server: FakeGong
+) -> None:
+    gong_server.calls = [make_call(0)]
+    call_id = gong_server.calls[0].call_id
+
+    async def taken_over(http: httpx.AsyncClient) -> Tally:
+        triager = GatedTriager()
+        worker = make_worker(store, gong_server, http, triager=triager)
+        worker.claims.lease = SHORT_LEASE
+        running = asyncio.create_task(worker.run_once())
+        await asyncio.wait_for(triager.started.wait(), 30)
+        _steal(store, call_id, "thief")
+        return await asyncio.wait_for(running, 30)
+
+    tally = run(taken_over)
+
+    row = ledger(store)[call_id]
+    assert (row.status, row.claimed_by, row.attempts) == ("processing", "thief", 0)
+    assert (tally.triaged, tally.failed, runs_per_call(store)) == (0, 0, {})
+
+
+def _steal(store: Store, call_id: str, thief: str) -> None:
+    with store.session() as session:
+        row = session.get(CallRow, call_id)
+        row.claimed_by = thief
+        session.add(row)
+
+
+class ClaimsThatFailToRenewOnce(Claims):
+    """Claims whose first renewal meets a locked database."""
+
+    def __init__(self, store: Store, worker_id: str) -> None:
+        super().__init__(store, worker_id, lease=SHORT_LEASE)
+        self.renewals = 0
+        self.renewed_after_failing = asyncio.Event()
+
+    def renew(self, call_ids: Sequence[str]) -> set[str]:
+        self.renewals += 1
+        if self.renewals == 1:
+            raise OperationalError("UPDATE calls", {}, Exception("database is locked"))
+        self.renewed_after_failing.set()
+        return super().renew(call_ids)
+
+
+def test_a_renewal_that_fails_is_logged_and_renewing_goes_on(
+    store: Store, gong_server: FakeGong, caplog: pytest.LogCaptureFixture
+) -> None:
+    gong_server.calls = [make_call(0)]
+
+    async def renew_through_a_lock(http: httpx.AsyncClient) -> Tally:
+        triager = GatedTriager()
+        worker = make_worker(store, gong_server, http, triager=triager)
+        claims = worker.claims = ClaimsThatFailToRenewOnce(store, "w")
+        running = asyncio.create_task(worker.run_once())
+        await asyncio.wait_for(claims.renewed_after_failing.wait(), 30)
+        triager.gate.set()
+        return await asyncio.wait_for(running, 30)
+
+    tally = run(renew_through_a_lock)
+
+    assert tally.triaged == 1
+    assert "could not renew the claims in hand" in caplog.text
+    assert ledger(store)[gong_server.calls[0].call_id].status == "triaged"
+
+
+def test_a_stored_call_that_no_longer_reads_is_failed_and_the_others_go_on(
+    store: Store, gong_server: FakeGong
+) -> None:
+    gong_server.calls = [make_call(n) for n in range(3)]
+    broken = gong_server.calls[1].call_id
+
+    async def poll_break_drain(http: httpx.AsyncClient) -> Tally:
+        worker = make_worker(store, gong_server, http)
+        await worker.sources[0].poll(worker.claims)
+        _break_payload(store, broken)
+        await worker._drain()
+        return worker.tally
+
+    tally = run(poll_break_drain)
+
+    rows = ledger(store)
+    assert [rows[c.call_id].status for c in gong_server.calls] == [
+        "triaged",
+        "failed",
+        "triaged",
+    ]
+    assert rows[broken].error.startswith("the stored call no longer reads as a call")
+    assert tally.triaged == 2
+
+
+def _break_payload(store: Store, call_id: str) -> None:
+    with store.session() as session:
+        row = session.get(CallRow, call_id)
+        row.payload = {"call_id": call_id}
+        session.add(row)
+
+
+class ClaimsOnALockedDatabase(Claims):
+    """Claims whose first claim meets a locked database."""
+
+    def __init__(self, store: Store, worker_id: str) -> None:
+        super().__init__(store, worker_id)
+        self.claims = 0
+
+    def claim(self, limit: int) -> list[Call]:
+        self.claims += 1
+        if self.claims == 1:
+            raise OperationalError("UPDATE calls", {}, Exception("database is locked"))
+        return super().claim(limit)
+
+
+def test_a_claim_the_database_refuses_is_tried_again_next_round(
+    store: Store, gong_server: FakeGong
+) -> None:
+    gong_server.calls = [make_call(0)]
+
+    async def two_rounds(http: httpx.AsyncClient) -> Tally:
+        worker = make_worker(store, gong_server, http)
+        worker.claims = ClaimsOnALockedDatabase(store, "w")
+        first = Tally(**vars(await worker.run_once()))
+        assert (first.queued, first.triaged) == (1, 0)
+        return await worker.run_once()
+
+    assert run(two_rounds).triaged == 1

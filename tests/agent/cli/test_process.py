@@ -3,7 +3,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from agent.claims import Claims
+from agent.readers import read_call_file
+from tests import builders
 from tests.agent.cli.conftest import Invoke, json_lines
+from tools.store.db import Store
 
 CALL_KEYS = {"call_id", "source", "eligible", "skip_reason", "customer", "issues"}
 ISSUE_KEYS = {"id", "team", "title", "summary", "motivation", "description"}
@@ -205,3 +211,25 @@ def test_a_setting_that_cannot_be_read_is_named_in_the_error(
     message = _config_error(invoke, "calls")
 
     assert "CALLTRIAGE_MAX_ISSUES_PER_CALL" in message
+
+
+def test_a_call_a_worker_holds_is_reported_in_progress_elsewhere(
+    invoke: Invoke,
+    workspace_file: Path,
+    call_file: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    monkeypatch.setenv("CALLTRIAGE_DATABASE_URL", url)
+    path = call_file()
+    claims = Claims(Store.open(url), "worker-a")
+    claims.enqueue(read_call_file(path, builders.workspace())[0])
+    claims.claim(1)
+
+    [as_json] = json_lines(_process(invoke, workspace_file, path).stdout)
+    shown = invoke("process", path, "--workspace", workspace_file)
+
+    assert (as_json["status"], as_json["new_issues"]) == ("in_progress", 0)
+    assert shown.exit_code == 0
+    assert "in progress elsewhere" in shown.stdout
