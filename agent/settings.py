@@ -14,7 +14,10 @@ DEFAULT_MODEL = "claude-sonnet-4-5"
 class Settings(BaseSettings):
     """`CALLTRIAGE_*` variables, plus the vendors' own names for their keys."""
 
-    model_config = SettingsConfigDict(env_prefix="CALLTRIAGE_", extra="ignore")
+    # An empty variable counts as unset, as shells and .env files often leave them.
+    model_config = SettingsConfigDict(
+        env_prefix="CALLTRIAGE_", extra="ignore", env_ignore_empty=True
+    )
 
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default a SQLite file in data_dir"
@@ -30,13 +33,15 @@ class Settings(BaseSettings):
     anthropic_base_url: str | None = Field(
         default=None, validation_alias=AliasChoices("ANTHROPIC_BASE_URL")
     )
-    max_turns: int = Field(default=30, description="Model calls per call triaged")
+    max_turns: int = Field(default=30, ge=1, description="Model calls per call triaged")
     max_tokens_per_call: int = Field(
-        default=400_000, description="Input plus output tokens per call triaged"
+        default=400_000, ge=1, description="Input plus output tokens per call triaged"
     )
-    max_issues_per_call: int = 12
+    max_issues_per_call: int = Field(default=12, ge=1)
     max_reply_tokens: int = Field(
-        default=8192, description="The most output tokens one model reply may use"
+        default=8192,
+        ge=256,
+        description="The most output tokens one model reply may use",
     )
     api_retries: int = Field(
         default=2, ge=0, description="Retries of a rate-limited or failed API request"

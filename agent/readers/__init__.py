@@ -106,9 +106,14 @@ def _walk(folder: Path, visited: set[Path]) -> Iterator[Path | ReadError]:
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
+        try:
+            is_folder, is_call = entry.is_dir(), _is_call_file(entry)
+        except OSError as exc:
+            yield ReadError(entry, f"{entry} cannot be looked at: {exc.strerror}.")
+            continue
+        if is_folder:
             yield from _walk(entry, visited)
-        elif _is_call_file(entry):
+        elif is_call:
             yield entry
 
 

@@ -53,7 +53,11 @@ class Store:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         try:
-            with _migration_lock(self.engine), self.engine.begin() as connection:
+            with (
+                _migration_lock(self.engine),
+                _migration_engine(self.engine) as engine,
+                engine.begin() as connection,
+            ):
                 if connection.dialect.name == "postgresql":
                     connection.execute(
                         text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY}
@@ -144,3 +148,27 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _migration_engine(engine: Engine) -> Iterator[Engine]:
+    """An engine whose transactions hold schema changes too.
+
+    The sqlite3 module commits before CREATE TABLE on its own, so a migration
+    interrupted half-way would leave tables without their revision. Taking
+    transactions out of its hands (and the write lock at BEGIN) makes a
+    migration all or nothing.
+    """
+    if engine.dialect.name != "sqlite":
+        yield engine
+        return
+    own = create_engine(
+        engine.url, connect_args={"isolation_level": None, "timeout": 30}
+    )
+    event.listen(
+        own, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE")
+    )
+    try:
+        yield own
+    finally:
+        own.dispose()

@@ -171,3 +171,21 @@ def test_the_migrations_build_exactly_the_tables_the_code_declares(
     with store.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.check(config)
+
+
+def test_a_first_migration_cut_short_leaves_a_store_that_opens_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+
+    def cut_short(config: Config, revision: str) -> None:
+        config.attributes["connection"].execute(text("CREATE TABLE calls (x int)"))
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr("tools.store.db.command.upgrade", cut_short)
+        with pytest.raises(KeyboardInterrupt):
+            Store.open(url)
+
+    store = Store.open(url)
+    assert _tables(store) == TABLES
