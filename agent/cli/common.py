@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 from pydantic import AliasChoices, ValidationError
+from sqlalchemy.exc import DBAPIError
 
 from agent.runtime import (
     ConfigError,
@@ -27,6 +28,7 @@ from tools.store.db import StoreError
 from tools.trackers.base import TrackerAuthError
 
 CONFIG_EXIT = 2
+INTERRUPTED_EXIT = 130
 
 # Errors whose message is already one sentence for a person: any command that
 # meets one stops with it and exit status 2, never a traceback.
@@ -39,6 +41,12 @@ class CalltriageGroup(click.Group):
             return super().invoke(ctx)
         except PERSON_ERRORS as exc:
             fail(str(exc))
+        except KeyboardInterrupt:
+            fail("interrupted; what was done is kept", code=INTERRUPTED_EXIT)
+        except DBAPIError as exc:
+            # Drivers explain over several lines; the first says what went wrong.
+            reason = str(exc.orig).strip().splitlines()[0]
+            fail(f"the database failed: {reason}", code=1)
 
 
 @click.group(

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from agent.cli.common import (
+    INTERRUPTED_EXIT,
     emit_json,
     fail,
     main,
@@ -25,7 +26,6 @@ from agent.runtime import Runtime
 from agent.settings import Settings
 
 READ_FAILED_EXIT = 1
-INTERRUPTED_EXIT = 130
 
 
 @main.command()

@@ -18,6 +18,7 @@ from alembic.config import Config
 from alembic.util.exc import CommandError
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlmodel import Session, create_engine
 
@@ -128,10 +129,13 @@ def _make_folder(database: str | None) -> None:
         ) from exc
 
 
-def _sqlite_pragmas(connection, _record) -> None:
+def _sqlite_pragmas(connection: DBAPIConnection, _record: object) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # Switching the journal needs the database to itself, so only the first
+    # connection to a new file does it; the mode then stays with the file.
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 
@@ -165,6 +169,7 @@ def _migration_engine(engine: Engine) -> Iterator[Engine]:
     own = create_engine(
         engine.url, connect_args={"isolation_level": None, "timeout": 30}
     )
+    event.listen(own, "connect", _sqlite_pragmas)
     event.listen(
         own, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE")
     )
