@@ -59,7 +59,9 @@ def load_or_restore_workspace(store: Store, path: Path | None) -> Workspace:
     """The workspace from `path`, remembered in the store; else the one remembered."""
     if path is not None:
         workspace = load_workspace(path)
-        remember_workspace(store, workspace)
+        # A workspace with no teams cannot file anything; keep the last good one.
+        if workspace.teams:
+            remember_workspace(store, workspace)
         return workspace
     remembered = read_state(store, WORKSPACE_KEY)
     if remembered:

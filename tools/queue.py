@@ -35,10 +35,10 @@ class TriageQueue:
             return issue_record(session, self._row(session, issue_id))
 
     def accept(self, issue_id: str) -> IssueRecord:
-        return self._set(issue_id, status="accepted")
+        return self._set(issue_id, status="accepted", duplicate_of=None)
 
     def decline(self, issue_id: str) -> IssueRecord:
-        return self._set(issue_id, status="declined")
+        return self._set(issue_id, status="declined", duplicate_of=None)
 
     def duplicate(self, issue_id: str, of: str) -> IssueRecord:
         issue, original = self.get(issue_id), self.get(of)
@@ -70,7 +70,7 @@ class TriageQueue:
             raise QueueError(f"there is no team {team_key!r}; teams are: {keys}")
         return self._set(issue_id, team_key=by_key[team_key.lower()])
 
-    def _set(self, issue_id: str, **changes: str) -> IssueRecord:
+    def _set(self, issue_id: str, **changes: str | None) -> IssueRecord:
         with self.store.session() as session:
             row = self._row(session, issue_id)
             for name, value in changes.items():

@@ -13,7 +13,7 @@ from agent.cli.common import emit_json, fail, main, with_settings
 from agent.runtime import choose_triager
 from agent.settings import Settings
 from evals.dataset import load_cases
-from evals.record import EvalSettings
+from evals.record import EvalReport, EvalSettings
 from evals.report import (
     RecordError,
     build_report,
@@ -91,7 +91,15 @@ def evaluate(
     _enforce(report, min_f1, min_precision)
 
 
-def _publish(report, out: Path | None, as_json: bool) -> None:
+def _publish(report: EvalReport, out: Path | None, as_json: bool) -> None:
+    failed = [(r.case_id, r.error) for c in report.cases for r in c.runs if r.error]
+    if failed:
+        case_id, error = failed[0]
+        click.echo(
+            f"calltriage: {len(failed)} run(s) failed and count as misses; "
+            f"the first, {case_id}: {error}",
+            err=True,
+        )
     if out is not None:
         record = write_record(report, out)
         page = write_html(report, out)
@@ -102,7 +110,9 @@ def _publish(report, out: Path | None, as_json: bool) -> None:
         click.echo(render_table(report))
 
 
-def _enforce(report, min_f1: float | None, min_precision: float | None) -> None:
+def _enforce(
+    report: EvalReport, min_f1: float | None, min_precision: float | None
+) -> None:
     numbers = headline(report)
     for name, bar in (("f1", min_f1), ("precision", min_precision)):
         value = numbers.get(name)

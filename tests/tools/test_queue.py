@@ -136,3 +136,13 @@ async def test_a_team_key_is_matched_whatever_its_case(
     queue: TriageQueue, filed: list[str]
 ) -> None:
     assert queue.move(filed[0], "mobi").team_key == "MOBI"
+
+
+async def test_accepting_a_duplicate_drops_its_link_to_the_original(
+    queue: TriageQueue, filed: list[str]
+) -> None:
+    queue.duplicate(filed[1], of=filed[0])
+
+    accepted = queue.accept(filed[1])
+
+    assert (accepted.status, accepted.duplicate_of) == ("accepted", None)
