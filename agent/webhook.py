@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 WEBHOOK_PATH = "/gong/webhook"
 SECRET_HEADER = "x-calltriage-secret"
 SECRET_QUERY = "key"
+MAX_BODY = 1024 * 1024
 
 Accept = Callable[[str], Awaitable[bool | None]]
 
@@ -66,16 +67,24 @@ class WebhookAuth:
     def allows(
         self, headers: Mapping[str, str], query: Mapping[str, str], body: bytes
     ) -> bool:
-        authorization = headers.get("authorization", "")
-        token = authorization.removeprefix("Bearer ").strip()
-        offered = [headers.get(SECRET_HEADER), query.get(SECRET_QUERY), token]
-        if self.secret and any(_same(secret, self.secret) for secret in offered):
-            return True
-        return self.public_key is not None and self._signed_by_gong(token, body)
+        return self.allows_unread(headers, query) or self.signed_by_gong(headers, body)
 
-    def _signed_by_gong(self, token: str, body: bytes) -> bool:
+    def allows_unread(
+        self, headers: Mapping[str, str], query: Mapping[str, str]
+    ) -> bool:
+        """Whether the request carries the secret, which needs no look at the body."""
+        offered = [headers.get(SECRET_HEADER), query.get(SECRET_QUERY), _token(headers)]
+        return bool(self.secret) and any(_same(o, self.secret) for o in offered)
+
+    def may_be_signed(self, headers: Mapping[str, str]) -> bool:
+        """Whether the body is worth reading to check a JWT from Gong."""
+        return self.public_key is not None and bool(_token(headers))
+
+    def signed_by_gong(self, headers: Mapping[str, str], body: bytes) -> bool:
+        if self.public_key is None:
+            return False
         try:
-            claims = jwt.decode(token, self.public_key, algorithms=["RS256"])
+            claims = jwt.decode(_token(headers), self.public_key, algorithms=["RS256"])
         except jwt.InvalidTokenError:
             return False
         digest = hashlib.sha256(body).hexdigest()
@@ -97,14 +106,23 @@ def load_public_key(text: str) -> PublicKeyTypes:
         ) from exc
 
 
-def webhook_app(auth: WebhookAuth, accept: Accept) -> Starlette:
+def webhook_app(
+    auth: WebhookAuth, accept: Accept, *, max_body: int = MAX_BODY
+) -> Starlette:
     """The ASGI app; `accept(call_id)` queues a call, or is None for an unknown one."""
 
     async def receive(request: Request) -> JSONResponse:
-        body = await request.body()
-        if not auth.allows(request.headers, request.query_params, body):
-            logger.warning("refused a webhook request from %s", _client(request))
-            return JSONResponse({"error": "unauthorized"}, status_code=401)
+        headers, query = request.headers, request.query_params
+        if auth.allows_unread(headers, query):
+            return await answer(await read_body(request, max_body))
+        if not auth.may_be_signed(headers):
+            return _refuse(request)
+        body = await read_body(request, max_body)
+        if not auth.signed_by_gong(headers, body):
+            return _refuse(request)
+        return await answer(body)
+
+    async def answer(body: bytes) -> JSONResponse:
         call_id = call_id_of(body)
         if call_id is None:
             return JSONResponse({"error": "no call id in the body"}, status_code=400)
@@ -118,7 +136,25 @@ def webhook_app(auth: WebhookAuth, accept: Accept) -> Starlette:
         logger.info("webhook: call %s %s", call_id, "queued" if queued else "known")
         return JSONResponse({"call_id": call_id, "queued": queued}, status_code=202)
 
-    return Starlette(routes=[Route(WEBHOOK_PATH, receive, methods=["POST"])])
+    routes = [Route(WEBHOOK_PATH, receive, methods=["POST"])]
+    return Starlette(routes=routes, exception_handlers={BodyTooLarge: _too_large})
+
+
+class BodyTooLarge(Exception):
+    """A request body over the cap, declared or sent."""
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused by its declared length or once it passes `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise BodyTooLarge
+    return bytes(body)
 
 
 def call_id_of(body: bytes) -> str | None:
@@ -176,6 +212,20 @@ def _meta_id(data: Any) -> Any:
     if isinstance(data, dict) and isinstance(data.get("metaData"), dict):
         return data["metaData"].get("id")
     return None
+
+
+def _token(headers: Mapping[str, str]) -> str:
+    return headers.get("authorization", "").removeprefix("Bearer ").strip()
+
+
+def _refuse(request: Request) -> JSONResponse:
+    logger.warning("refused a webhook request from %s", _client(request))
+    return JSONResponse({"error": "unauthorized"}, status_code=401)
+
+
+async def _too_large(request: Request, exc: Exception) -> JSONResponse:
+    logger.warning("refused a webhook body over the cap from %s", _client(request))
+    return JSONResponse({"error": "the body is too large"}, status_code=413)
 
 
 def _same(offered: str | None, expected: str) -> bool:

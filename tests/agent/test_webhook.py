@@ -5,6 +5,7 @@ import base64
 import hashlib
 import json
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -14,7 +15,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from agent.gong import GongServerError
-from agent.webhook import WebhookAuth, WebhookConfigError, load_public_key, webhook_app
+from agent.webhook import (
+    MAX_BODY,
+    WebhookAuth,
+    WebhookConfigError,
+    load_public_key,
+    webhook_app,
+)
 from tests.fakes.gong_calls import make_call
 
 SECRET = "s3cret-token"
@@ -64,11 +71,25 @@ class Queue:
         return True
 
 
+class Stream:
+    """A request body sent in chunks, counting how many the server asked for."""
+
+    def __init__(self, chunks: int, size: int = 64 * 1024) -> None:
+        self.chunks = chunks
+        self.size = size
+        self.read = 0
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for _ in range(self.chunks):
+            self.read += 1
+            yield b" " * self.size
+
+
 def post(
     auth: WebhookAuth,
     queue: Queue,
     *,
-    body: bytes = GONG_BODY,
+    body: bytes | Stream = GONG_BODY,
     headers: dict[str, str] | None = None,
     path: str = "/gong/webhook",
     method: str = "POST",
@@ -238,3 +259,66 @@ def test_a_pem_public_key_is_read_too() -> None:
     auth = WebhookAuth(public_key=load_public_key(pem.decode()))
 
     assert auth.allows({"authorization": signed(GONG_BODY)}, {}, GONG_BODY)
+
+
+def test_a_body_declared_over_the_cap_is_refused_with_413_before_it_is_read() -> None:
+    body = Stream(chunks=1)
+    headers = {"X-Calltriage-Secret": SECRET, "Content-Length": str(MAX_BODY + 1)}
+
+    response = post(SECRET_AUTH, Queue(), body=body, headers=headers)
+
+    assert response.status_code == 413
+    assert body.read == 0
+
+
+@pytest.mark.parametrize(
+    ("auth", "headers"),
+    [
+        (SECRET_AUTH, {"X-Calltriage-Secret": SECRET}),
+        (SIGNED_AUTH, {"Authorization": signed(b"")}),
+    ],
+    ids=["secret", "signed"],
+)
+def test_a_body_streaming_past_the_cap_is_refused_with_413_without_reading_on(
+    auth: WebhookAuth, headers: dict[str, str]
+) -> None:
+    body = Stream(chunks=100)
+
+    response = post(auth, Queue(), body=body, headers=headers)
+
+    assert response.status_code == 413
+    assert body.read == MAX_BODY // body.size + 1
+
+
+def test_a_body_of_exactly_the_cap_is_read() -> None:
+    call_id = json.dumps({"callId": "123"}).encode()
+    body = call_id + b" " * (MAX_BODY - len(call_id))
+    queue = Queue()
+
+    response = post(
+        SECRET_AUTH, queue, body=body, headers={"X-Calltriage-Secret": SECRET}
+    )
+
+    assert response.status_code == 202
+    assert queue.call_ids == ["123"]
+
+
+@pytest.mark.parametrize(
+    ("auth", "headers"),
+    [
+        (SECRET_AUTH, {"X-Calltriage-Secret": "guess"}),
+        (SECRET_AUTH, {"Authorization": "Bearer guess"}),
+        (SIGNED_AUTH, {}),
+        (SIGNED_AUTH, {"X-Calltriage-Secret": SECRET}),
+    ],
+    ids=["wrong secret", "wrong bearer", "no token", "secret gong does not use"],
+)
+def test_a_request_refused_without_needing_its_body_is_refused_before_reading_it(
+    auth: WebhookAuth, headers: dict[str, str]
+) -> None:
+    body = Stream(chunks=100)
+
+    response = post(auth, Queue(), body=body, headers=headers)
+
+    assert response.status_code == 401
+    assert body.read == 0
