@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import socket
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -41,6 +42,7 @@ WEBHOOK_PATH = "/gong/webhook"
 SECRET_HEADER = "x-calltriage-secret"
 SECRET_QUERY = "key"
 MAX_BODY = 1024 * 1024
+_CALL_ID = re.compile(r"[A-Za-z0-9]{1,64}")
 
 Accept = Callable[[str], Awaitable[bool | None]]
 
@@ -124,8 +126,6 @@ def webhook_app(
 
     async def answer(body: bytes) -> JSONResponse:
         call_id = call_id_of(body)
-        if call_id is None:
-            return JSONResponse({"error": "no call id in the body"}, status_code=400)
         try:
             queued = await accept(call_id)
         except GongError as exc:
@@ -137,7 +137,7 @@ def webhook_app(
         return JSONResponse({"call_id": call_id, "queued": queued}, status_code=202)
 
     routes = [Route(WEBHOOK_PATH, receive, methods=["POST"])]
-    return Starlette(routes=routes, exception_handlers={BodyTooLarge: _too_large})
+    return Starlette(routes=routes, exception_handlers=_HANDLERS)
 
 
 class BodyTooLarge(Exception):
@@ -157,22 +157,29 @@ async def read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
-def call_id_of(body: bytes) -> str | None:
+def call_id_of(body: bytes) -> str:
     """The call id in a webhook body, wherever Gong or a person put it."""
     try:
         payload = json.loads(body)
     except ValueError:
-        return None
+        payload = None
     if not isinstance(payload, dict):
-        return None
-    call_data = payload.get("callData")
+        raise BadCallId("the body is not a JSON object")
     candidates = [
-        _meta_id(call_data),
+        _meta_id(payload.get("callData")),
         _meta_id(payload),
         payload.get("callId"),
     ]
-    found = next((c for c in candidates if isinstance(c, str | int)), None)
-    return str(found) if found is not None else None
+    found = next((c for c in candidates if c is not None), None)
+    if found is None:
+        raise BadCallId("no call id in the body")
+    if not isinstance(found, str) or not _CALL_ID.fullmatch(found):
+        raise BadCallId("the call id is not 1 to 64 letters or digits")
+    return found
+
+
+class BadCallId(ValueError):
+    """A body without a usable call id; the message is one sentence."""
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -226,6 +233,13 @@ def _refuse(request: Request) -> JSONResponse:
 async def _too_large(request: Request, exc: Exception) -> JSONResponse:
     logger.warning("refused a webhook body over the cap from %s", _client(request))
     return JSONResponse({"error": "the body is too large"}, status_code=413)
+
+
+async def _bad_call_id(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"error": str(exc)}, status_code=400)
+
+
+_HANDLERS = {BodyTooLarge: _too_large, BadCallId: _bad_call_id}
 
 
 def _same(offered: str | None, expected: str) -> bool:

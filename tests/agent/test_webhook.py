@@ -205,11 +205,58 @@ def test_a_body_without_a_call_id_is_a_bad_request(body: bytes) -> None:
 
 def test_a_bare_call_id_is_enough() -> None:
     queue = Queue()
-    body = json.dumps({"callId": 42}).encode()
+    body = json.dumps({"callId": "42"}).encode()
 
     post(SECRET_AUTH, queue, body=body, headers={"X-Calltriage-Secret": SECRET})
 
     assert queue.call_ids == ["42"]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"callId": ""},
+        {"callId": 42},
+        {"callId": True},
+        {"callId": ["42"]},
+        {"callId": "7" * 65},
+        {"callId": "42/../43"},
+        {"callId": "42\n43"},
+        {"callData": {"metaData": {"id": 42}}, "callId": "43"},
+    ],
+    ids=[
+        "empty",
+        "a number",
+        "a boolean",
+        "a list",
+        "65 digits",
+        "a path",
+        "two lines",
+        "gong's id not a string",
+    ],
+)
+def test_a_call_id_that_is_not_1_to_64_letters_or_digits_is_a_bad_request(
+    payload: dict[str, Any],
+) -> None:
+    queue = Queue()
+    body = json.dumps(payload).encode()
+
+    response = post(
+        SECRET_AUTH, queue, body=body, headers={"X-Calltriage-Secret": SECRET}
+    )
+
+    assert response.status_code == 400
+    assert "\n" not in response.json()["error"]
+    assert queue.call_ids == []
+
+
+def test_a_call_id_of_64_letters_and_digits_is_accepted() -> None:
+    queue = Queue()
+    body = json.dumps({"callId": "aB3" * 21 + "x"}).encode()
+
+    post(SECRET_AUTH, queue, body=body, headers={"X-Calltriage-Secret": SECRET})
+
+    assert queue.call_ids == ["aB3" * 21 + "x"]
 
 
 def test_a_call_gong_does_not_know_is_not_found() -> None:
