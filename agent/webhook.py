@@ -86,7 +86,12 @@ class WebhookAuth:
         if self.public_key is None:
             return False
         try:
-            claims = jwt.decode(_token(headers), self.public_key, algorithms=["RS256"])
+            claims = jwt.decode(
+                _token(headers),
+                self.public_key,
+                algorithms=["RS256"],
+                options={"require": ["exp"]},
+            )
         except jwt.InvalidTokenError:
             return False
         digest = hashlib.sha256(body).hexdigest()

@@ -166,6 +166,11 @@ def test_a_request_signed_by_gong_queues_its_call() -> None:
     [
         signed(GONG_BODY.replace(b"Check-in", b"Check-up")),
         signed(GONG_BODY, exp=int(time.time()) - 60),
+        jwt.encode(
+            {"webhook_url": URL, "body_sha256": hashlib.sha256(GONG_BODY).hexdigest()},
+            GONG_KEY,
+            algorithm="RS256",
+        ),
         signed(GONG_BODY, key=rsa_key()),
         signed(GONG_BODY, webhook_url="https://elsewhere.example/gong/webhook"),
         jwt.encode({"body_sha256": hashlib.sha256(GONG_BODY).hexdigest()}, "k" * 32),
@@ -174,6 +179,7 @@ def test_a_request_signed_by_gong_queues_its_call() -> None:
     ids=[
         "body changed",
         "expired",
+        "never expires",
         "another key",
         "another url",
         "not RS256",
