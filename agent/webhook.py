@@ -45,6 +45,7 @@ MAX_BODY = 1024 * 1024
 _CALL_ID = re.compile(r"[A-Za-z0-9]{1,64}")
 
 Accept = Callable[[str], Awaitable[bool | None]]
+Settled = Callable[[str], bool]
 
 
 class WebhookConfigError(ValueError):
@@ -114,9 +115,17 @@ def load_public_key(text: str) -> PublicKeyTypes:
 
 
 def webhook_app(
-    auth: WebhookAuth, accept: Accept, *, max_body: int = MAX_BODY
+    auth: WebhookAuth,
+    accept: Accept,
+    *,
+    settled: Settled | None = None,
+    max_body: int = MAX_BODY,
 ) -> Starlette:
-    """The ASGI app; `accept(call_id)` queues a call, or is None for an unknown one."""
+    """The ASGI app; `accept(call_id)` queues a call, or is None for an unknown one.
+
+    `settled(call_id)` says the ledger is done with a call, which Gong is then not
+    asked for again.
+    """
 
     async def receive(request: Request) -> JSONResponse:
         headers, query = request.headers, request.query_params
@@ -131,6 +140,8 @@ def webhook_app(
 
     async def answer(body: bytes) -> JSONResponse:
         call_id = call_id_of(body)
+        if settled is not None and settled(call_id):
+            return JSONResponse({"status": "already known"})
         try:
             queued = await accept(call_id)
         except GongError as exc:

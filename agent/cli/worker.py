@@ -245,7 +245,12 @@ async def _serve_webhook(
 
     host, port = sock.getsockname()[:2]
     logger.info("accepting Gong webhooks at http://%s:%s%s", host, port, WEBHOOK_PATH)
-    server = WebhookServer.for_app(webhook_app(auth, accept))
+
+    def settled(call_id: str) -> bool:
+        return call_id in worker.claims.settled([call_id])
+
+    app = webhook_app(auth, accept, settled=settled)
+    server = WebhookServer.for_app(app)
     await server.run_until(worker.stop, sock)
 
 

@@ -93,9 +93,10 @@ def post(
     headers: dict[str, str] | None = None,
     path: str = "/gong/webhook",
     method: str = "POST",
+    **options: Any,
 ) -> httpx.Response:
     async def send() -> httpx.Response:
-        transport = httpx.ASGITransport(app=webhook_app(auth, queue))
+        transport = httpx.ASGITransport(app=webhook_app(auth, queue, **options))
         async with httpx.AsyncClient(
             transport=transport, base_url="http://worker"
         ) as client:
@@ -263,6 +264,37 @@ def test_a_call_id_of_64_letters_and_digits_is_accepted() -> None:
     post(SECRET_AUTH, queue, body=body, headers={"X-Calltriage-Secret": SECRET})
 
     assert queue.call_ids == ["aB3" * 21 + "x"]
+
+
+def test_a_call_the_ledger_has_settled_is_answered_200_without_asking_gong() -> None:
+    queue = Queue()
+    asked: list[str] = []
+
+    def settled(call_id: str) -> bool:
+        asked.append(call_id)
+        return True
+
+    response = post(
+        SECRET_AUTH, queue, headers={"X-Calltriage-Secret": SECRET}, settled=settled
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "already known"}
+    assert (asked, queue.call_ids) == ([CALL.call_id], [])
+
+
+def test_a_call_the_ledger_has_not_settled_is_fetched() -> None:
+    queue = Queue()
+
+    response = post(
+        SECRET_AUTH,
+        queue,
+        headers={"X-Calltriage-Secret": SECRET},
+        settled=lambda call_id: False,
+    )
+
+    assert response.status_code == 202
+    assert queue.call_ids == [CALL.call_id]
 
 
 def test_a_call_gong_does_not_know_is_not_found() -> None:

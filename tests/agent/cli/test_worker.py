@@ -325,6 +325,35 @@ def test_the_worker_triages_a_call_posted_by_an_authenticated_webhook(
     assert issue_count(store) == 1
 
 
+def test_a_webhook_for_a_call_already_triaged_does_not_ask_gong_again(
+    gong_server: FakeGong,
+    database_url: str,
+    workspace_file: Path,
+    started: list[subprocess.Popen[str]],
+) -> None:
+    call = make_call(0)
+    gong_server.calls = [call]
+    env = gong_env(gong_server, database_url, CALLTRIAGE_WEBHOOK_SECRET="s3cret")
+    worker, stderr = start(
+        started,
+        *("worker", "--webhook", "0", "--workspace", workspace_file),
+        env=env,
+    )
+    announced = stderr.wait_for("accepting Gong webhooks at")
+    url = announced.split("accepting Gong webhooks at ")[1].strip()
+    body = {"callData": call.extensive(), "isTest": False}
+    httpx.post(url, params={"key": "s3cret"}, json=body)
+    stderr.wait_for(f"triaged call {call.call_id}")
+    asked_before = len(gong_server.requests)
+
+    again = httpx.post(url, params={"key": "s3cret"}, json=body)
+    worker.send_signal(signal.SIGTERM)
+
+    assert (again.status_code, again.json()) == (200, {"status": "already known"})
+    assert worker.wait(60) == 0
+    assert len(gong_server.requests) == asked_before
+
+
 def test_the_worker_refuses_a_webhook_port_already_in_use(
     gong_server: FakeGong, database_url: str
 ) -> None:
