@@ -42,6 +42,7 @@ WEBHOOK_PATH = "/gong/webhook"
 SECRET_HEADER = "x-calltriage-secret"
 SECRET_QUERY = "key"
 MAX_BODY = 1024 * 1024
+FETCH_TIMEOUT = 20.0
 _CALL_ID = re.compile(r"[A-Za-z0-9]{1,64}")
 
 Accept = Callable[[str], Awaitable[bool | None]]
@@ -120,11 +121,13 @@ def webhook_app(
     *,
     settled: Settled | None = None,
     max_body: int = MAX_BODY,
+    fetch_timeout: float = FETCH_TIMEOUT,
 ) -> Starlette:
     """The ASGI app; `accept(call_id)` queues a call, or is None for an unknown one.
 
     `settled(call_id)` says the ledger is done with a call, which Gong is then not
-    asked for again.
+    asked for again. A fetch over `fetch_timeout` seconds is answered 503, which
+    Gong retries, rather than holding its request open.
     """
 
     async def receive(request: Request) -> JSONResponse:
@@ -143,7 +146,11 @@ def webhook_app(
         if settled is not None and settled(call_id):
             return JSONResponse({"status": "already known"})
         try:
-            queued = await accept(call_id)
+            async with asyncio.timeout(fetch_timeout):
+                queued = await accept(call_id)
+        except TimeoutError:
+            logger.warning("webhook call %s: Gong did not answer in time", call_id)
+            return JSONResponse({"error": "Gong is slow to answer"}, status_code=503)
         except GongError as exc:
             logger.warning("webhook call %s could not be fetched: %s", call_id, exc)
             return JSONResponse({"error": "Gong could not be read"}, status_code=502)

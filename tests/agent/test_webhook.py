@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from agent.gong import GongServerError
 from agent.webhook import (
     MAX_BODY,
+    Accept,
     WebhookAuth,
     WebhookConfigError,
     load_public_key,
@@ -87,7 +88,7 @@ class Stream:
 
 def post(
     auth: WebhookAuth,
-    queue: Queue,
+    queue: Accept,
     *,
     body: bytes | Stream = GONG_BODY,
     headers: dict[str, str] | None = None,
@@ -313,6 +314,18 @@ def test_gong_failing_to_answer_makes_a_bad_gateway() -> None:
     response = post(SECRET_AUTH, queue, headers={"X-Calltriage-Secret": SECRET})
 
     assert response.status_code == 502
+
+
+def test_gong_taking_too_long_makes_a_503_so_gong_retries() -> None:
+    async def hangs(call_id: str) -> bool | None:
+        await asyncio.Event().wait()
+        return True
+
+    response = post(
+        SECRET_AUTH, hangs, headers={"X-Calltriage-Secret": SECRET}, fetch_timeout=0.05
+    )
+
+    assert response.status_code == 503
 
 
 def test_only_post_is_allowed() -> None:
