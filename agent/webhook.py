@@ -20,6 +20,7 @@ import json
 import logging
 import re
 import socket
+from asyncio import FIRST_COMPLETED
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -232,10 +233,32 @@ class WebhookServer(uvicorn.Server):
         return cls(config)
 
     async def run_until(self, stop: asyncio.Event, sock: socket.socket) -> None:
-        serving = asyncio.create_task(self.serve(sockets=[sock]))
-        await stop.wait()
+        """Serve until `stop` is set; WebhookStopped if the server ends before it."""
+        serving = asyncio.create_task(self._serve_on(sock))
+        stopping = asyncio.create_task(stop.wait())
+        try:
+            await asyncio.wait({serving, stopping}, return_when=FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        if serving.done():
+            failure = serving.exception()
+            if isinstance(failure, WebhookStopped):
+                raise failure
+            reason = failure or "it ended by itself"
+            raise WebhookStopped(f"the webhook server stopped: {reason}") from failure
         self.should_exit = True
         await serving
+
+    async def _serve_on(self, sock: socket.socket) -> None:
+        try:
+            await self.serve(sockets=[sock])
+        except SystemExit as exc:  # uvicorn ends the process when startup fails
+            message = "the webhook server could not start"
+            raise WebhookStopped(message) from exc
+
+
+class WebhookStopped(RuntimeError):
+    """The webhook server ended while the worker still wanted it."""
 
 
 def _meta_id(data: Any) -> Any:

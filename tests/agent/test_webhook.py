@@ -4,15 +4,19 @@ import asyncio
 import base64
 import hashlib
 import json
+import socket
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import jwt
 import pytest
+import uvicorn
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from starlette.applications import Starlette
 
 from agent.gong import GongServerError
 from agent.webhook import (
@@ -20,6 +24,8 @@ from agent.webhook import (
     Accept,
     WebhookAuth,
     WebhookConfigError,
+    WebhookServer,
+    WebhookStopped,
     load_public_key,
     webhook_app,
 )
@@ -420,3 +426,47 @@ def test_a_request_refused_without_needing_its_body_is_refused_before_reading_it
 
     assert response.status_code == 401
     assert body.read == 0
+
+
+def run_until_it_ends(server: WebhookServer, sock: socket.socket) -> WebhookStopped:
+    """What `run_until` raises when the server ends though nobody asked it to."""
+
+    async def serve() -> WebhookStopped:
+        stop = asyncio.Event()
+        with pytest.raises(WebhookStopped) as raised:
+            await asyncio.wait_for(server.run_until(stop, sock), 30)
+        assert not stop.is_set()
+        return raised.value
+
+    return asyncio.run(serve())
+
+
+def test_a_webhook_server_that_cannot_serve_its_socket_says_it_stopped() -> None:
+    server = WebhookServer.for_app(webhook_app(SECRET_AUTH, Queue()))
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as datagrams:
+        stopped = run_until_it_ends(server, datagrams)
+
+    assert isinstance(stopped.__cause__, ValueError)
+
+
+def test_a_webhook_server_whose_startup_fails_says_it_stopped_instead_of_exiting() -> (
+    None
+):
+    @asynccontextmanager
+    async def failing(app: Starlette) -> AsyncIterator[None]:
+        raise RuntimeError("startup failed")
+        yield
+
+    app = Starlette(lifespan=failing)
+    server = WebhookServer(uvicorn.Config(app, log_config=None, lifespan="on"))
+    with socket.create_server(("127.0.0.1", 0)) as listening:
+        stopped = run_until_it_ends(server, listening)
+
+    assert isinstance(stopped.__cause__, SystemExit)
+
+
+def test_a_webhook_server_that_ends_by_itself_says_it_stopped() -> None:
+    server = WebhookServer.for_app(webhook_app(SECRET_AUTH, Queue()))
+    server.should_exit = True
+    with socket.create_server(("127.0.0.1", 0)) as listening:
+        run_until_it_ends(server, listening)
