@@ -18,7 +18,9 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import socket
+from asyncio import FIRST_COMPLETED
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,8 +42,12 @@ logger = logging.getLogger(__name__)
 WEBHOOK_PATH = "/gong/webhook"
 SECRET_HEADER = "x-calltriage-secret"
 SECRET_QUERY = "key"
+MAX_BODY = 1024 * 1024
+FETCH_TIMEOUT = 20.0
+_CALL_ID = re.compile(r"[A-Za-z0-9]{1,64}")
 
 Accept = Callable[[str], Awaitable[bool | None]]
+Settled = Callable[[str], bool]
 
 
 class WebhookConfigError(ValueError):
@@ -66,16 +72,29 @@ class WebhookAuth:
     def allows(
         self, headers: Mapping[str, str], query: Mapping[str, str], body: bytes
     ) -> bool:
-        authorization = headers.get("authorization", "")
-        token = authorization.removeprefix("Bearer ").strip()
-        offered = [headers.get(SECRET_HEADER), query.get(SECRET_QUERY), token]
-        if self.secret and any(_same(secret, self.secret) for secret in offered):
-            return True
-        return self.public_key is not None and self._signed_by_gong(token, body)
+        return self.allows_unread(headers, query) or self.signed_by_gong(headers, body)
 
-    def _signed_by_gong(self, token: str, body: bytes) -> bool:
+    def allows_unread(
+        self, headers: Mapping[str, str], query: Mapping[str, str]
+    ) -> bool:
+        """Whether the request carries the secret, which needs no look at the body."""
+        offered = [headers.get(SECRET_HEADER), query.get(SECRET_QUERY), _token(headers)]
+        return bool(self.secret) and any(_same(o, self.secret) for o in offered)
+
+    def may_be_signed(self, headers: Mapping[str, str]) -> bool:
+        """Whether the body is worth reading to check a JWT from Gong."""
+        return self.public_key is not None and bool(_token(headers))
+
+    def signed_by_gong(self, headers: Mapping[str, str], body: bytes) -> bool:
+        if self.public_key is None:
+            return False
         try:
-            claims = jwt.decode(token, self.public_key, algorithms=["RS256"])
+            claims = jwt.decode(
+                _token(headers),
+                self.public_key,
+                algorithms=["RS256"],
+                options={"require": ["exp"]},
+            )
         except jwt.InvalidTokenError:
             return False
         digest = hashlib.sha256(body).hexdigest()
@@ -97,19 +116,42 @@ def load_public_key(text: str) -> PublicKeyTypes:
         ) from exc
 
 
-def webhook_app(auth: WebhookAuth, accept: Accept) -> Starlette:
-    """The ASGI app; `accept(call_id)` queues a call, or is None for an unknown one."""
+def webhook_app(
+    auth: WebhookAuth,
+    accept: Accept,
+    *,
+    settled: Settled | None = None,
+    max_body: int = MAX_BODY,
+    fetch_timeout: float = FETCH_TIMEOUT,
+) -> Starlette:
+    """The ASGI app; `accept(call_id)` queues a call, or is None for an unknown one.
+
+    `settled(call_id)` says the ledger is done with a call, which Gong is then not
+    asked for again. A fetch over `fetch_timeout` seconds is answered 503, which
+    Gong retries, rather than holding its request open.
+    """
 
     async def receive(request: Request) -> JSONResponse:
-        body = await request.body()
-        if not auth.allows(request.headers, request.query_params, body):
-            logger.warning("refused a webhook request from %s", _client(request))
-            return JSONResponse({"error": "unauthorized"}, status_code=401)
+        headers, query = request.headers, request.query_params
+        if auth.allows_unread(headers, query):
+            return await answer(await read_body(request, max_body))
+        if not auth.may_be_signed(headers):
+            return _refuse(request)
+        body = await read_body(request, max_body)
+        if not auth.signed_by_gong(headers, body):
+            return _refuse(request)
+        return await answer(body)
+
+    async def answer(body: bytes) -> JSONResponse:
         call_id = call_id_of(body)
-        if call_id is None:
-            return JSONResponse({"error": "no call id in the body"}, status_code=400)
+        if settled is not None and settled(call_id):
+            return JSONResponse({"status": "already known"})
         try:
-            queued = await accept(call_id)
+            async with asyncio.timeout(fetch_timeout):
+                queued = await accept(call_id)
+        except TimeoutError:
+            logger.warning("webhook call %s: Gong did not answer in time", call_id)
+            return JSONResponse({"error": "Gong is slow to answer"}, status_code=503)
         except GongError as exc:
             logger.warning("webhook call %s could not be fetched: %s", call_id, exc)
             return JSONResponse({"error": "Gong could not be read"}, status_code=502)
@@ -118,25 +160,50 @@ def webhook_app(auth: WebhookAuth, accept: Accept) -> Starlette:
         logger.info("webhook: call %s %s", call_id, "queued" if queued else "known")
         return JSONResponse({"call_id": call_id, "queued": queued}, status_code=202)
 
-    return Starlette(routes=[Route(WEBHOOK_PATH, receive, methods=["POST"])])
+    routes = [Route(WEBHOOK_PATH, receive, methods=["POST"])]
+    return Starlette(routes=routes, exception_handlers=_HANDLERS)
 
 
-def call_id_of(body: bytes) -> str | None:
+class BodyTooLarge(Exception):
+    """A request body over the cap, declared or sent."""
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused by its declared length or once it passes `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise BodyTooLarge
+    return bytes(body)
+
+
+def call_id_of(body: bytes) -> str:
     """The call id in a webhook body, wherever Gong or a person put it."""
     try:
         payload = json.loads(body)
     except ValueError:
-        return None
+        payload = None
     if not isinstance(payload, dict):
-        return None
-    call_data = payload.get("callData")
+        raise BadCallId("the body is not a JSON object")
     candidates = [
-        _meta_id(call_data),
+        _meta_id(payload.get("callData")),
         _meta_id(payload),
         payload.get("callId"),
     ]
-    found = next((c for c in candidates if isinstance(c, str | int)), None)
-    return str(found) if found is not None else None
+    found = next((c for c in candidates if c is not None), None)
+    if found is None:
+        raise BadCallId("no call id in the body")
+    if not isinstance(found, str) or not _CALL_ID.fullmatch(found):
+        raise BadCallId("the call id is not 1 to 64 letters or digits")
+    return found
+
+
+class BadCallId(ValueError):
+    """A body without a usable call id; the message is one sentence."""
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -166,16 +233,59 @@ class WebhookServer(uvicorn.Server):
         return cls(config)
 
     async def run_until(self, stop: asyncio.Event, sock: socket.socket) -> None:
-        serving = asyncio.create_task(self.serve(sockets=[sock]))
-        await stop.wait()
+        """Serve until `stop` is set; WebhookStopped if the server ends before it."""
+        serving = asyncio.create_task(self._serve_on(sock))
+        stopping = asyncio.create_task(stop.wait())
+        try:
+            await asyncio.wait({serving, stopping}, return_when=FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        if serving.done():
+            failure = serving.exception()
+            if isinstance(failure, WebhookStopped):
+                raise failure
+            reason = failure or "it ended by itself"
+            raise WebhookStopped(f"the webhook server stopped: {reason}") from failure
         self.should_exit = True
         await serving
+
+    async def _serve_on(self, sock: socket.socket) -> None:
+        try:
+            await self.serve(sockets=[sock])
+        except SystemExit as exc:  # uvicorn ends the process when startup fails
+            message = "the webhook server could not start"
+            raise WebhookStopped(message) from exc
+
+
+class WebhookStopped(RuntimeError):
+    """The webhook server ended while the worker still wanted it."""
 
 
 def _meta_id(data: Any) -> Any:
     if isinstance(data, dict) and isinstance(data.get("metaData"), dict):
         return data["metaData"].get("id")
     return None
+
+
+def _token(headers: Mapping[str, str]) -> str:
+    return headers.get("authorization", "").removeprefix("Bearer ").strip()
+
+
+def _refuse(request: Request) -> JSONResponse:
+    logger.warning("refused a webhook request from %s", _client(request))
+    return JSONResponse({"error": "unauthorized"}, status_code=401)
+
+
+async def _too_large(request: Request, exc: Exception) -> JSONResponse:
+    logger.warning("refused a webhook body over the cap from %s", _client(request))
+    return JSONResponse({"error": "the body is too large"}, status_code=413)
+
+
+async def _bad_call_id(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"error": str(exc)}, status_code=400)
+
+
+_HANDLERS = {BodyTooLarge: _too_large, BadCallId: _bad_call_id}
 
 
 def _same(offered: str | None, expected: str) -> bool:

@@ -34,6 +34,7 @@ from agent.webhook import (
     WebhookAuth,
     WebhookConfigError,
     WebhookServer,
+    WebhookStopped,
     listen,
     load_public_key,
     webhook_app,
@@ -159,7 +160,10 @@ def worker(
     runtime = open_runtime(settings, workspace_path)
     require_teams(runtime)
     announce_triager(runtime)
-    tally = asyncio.run(_run(runtime, options))
+    try:
+        tally = asyncio.run(_run(runtime, options))
+    except WebhookStopped as exc:
+        fail(str(exc), FAILED_EXIT)
     click.echo(str(tally))
     failed = options.once and (tally.failed or tally.poll_errors)
     sys.exit(FAILED_EXIT if failed else 0)
@@ -201,12 +205,10 @@ async def _run(runtime: Runtime, options: WorkerOptions) -> Tally:
         if options.once:
             return await worker.run_once()
 
-        running = [worker.run_forever()]
-        if options.webhook is not None and gong is not None:
-            running.append(_serve_webhook(worker, gong, *options.webhook))
         logger.info("worker %s started", claims.worker_id)
-        await asyncio.gather(*running)
-        return worker.tally
+        if options.webhook is None or gong is None:
+            return await worker.run_forever()
+        return await run_with_webhook(worker, gong, *options.webhook)
 
 
 def _gong_source(
@@ -236,6 +238,19 @@ def _gong_source(
     )
 
 
+async def run_with_webhook(
+    worker: Worker, gong: GongSource, auth: WebhookAuth, sock: socket.socket
+) -> Tally:
+    """Work and take webhooks until stopped; the webhook dying stops the worker."""
+    serving = asyncio.create_task(_serve_webhook(worker, gong, auth, sock))
+    try:
+        tally = await worker.run_forever()
+    finally:
+        worker.stop.set()
+        await serving
+    return tally
+
+
 async def _serve_webhook(
     worker: Worker, gong: GongSource, auth: WebhookAuth, sock: socket.socket
 ) -> None:
@@ -243,10 +258,18 @@ async def _serve_webhook(
         call = await gong.fetch(call_id)
         return None if call is None else worker.queue(call)
 
+    def settled(call_id: str) -> bool:
+        return call_id in worker.claims.settled([call_id])
+
     host, port = sock.getsockname()[:2]
     logger.info("accepting Gong webhooks at http://%s:%s%s", host, port, WEBHOOK_PATH)
-    server = WebhookServer.for_app(webhook_app(auth, accept))
-    await server.run_until(worker.stop, sock)
+    server = WebhookServer.for_app(webhook_app(auth, accept, settled=settled))
+    try:
+        await server.run_until(worker.stop, sock)
+    except WebhookStopped as exc:
+        logger.error("%s; stopping the worker", exc)
+        worker.request_stop()
+        raise
 
 
 def _webhook(

@@ -4,17 +4,31 @@ import asyncio
 import base64
 import hashlib
 import json
+import socket
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import jwt
 import pytest
+import uvicorn
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from starlette.applications import Starlette
 
 from agent.gong import GongServerError
-from agent.webhook import WebhookAuth, WebhookConfigError, load_public_key, webhook_app
+from agent.webhook import (
+    MAX_BODY,
+    Accept,
+    WebhookAuth,
+    WebhookConfigError,
+    WebhookServer,
+    WebhookStopped,
+    load_public_key,
+    webhook_app,
+)
 from tests.fakes.gong_calls import make_call
 
 SECRET = "s3cret-token"
@@ -64,17 +78,32 @@ class Queue:
         return True
 
 
+class Stream:
+    """A request body sent in chunks, counting how many the server asked for."""
+
+    def __init__(self, chunks: int, size: int = 64 * 1024) -> None:
+        self.chunks = chunks
+        self.size = size
+        self.read = 0
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for _ in range(self.chunks):
+            self.read += 1
+            yield b" " * self.size
+
+
 def post(
     auth: WebhookAuth,
-    queue: Queue,
+    queue: Accept,
     *,
-    body: bytes = GONG_BODY,
+    body: bytes | Stream = GONG_BODY,
     headers: dict[str, str] | None = None,
     path: str = "/gong/webhook",
     method: str = "POST",
+    **options: Any,
 ) -> httpx.Response:
     async def send() -> httpx.Response:
-        transport = httpx.ASGITransport(app=webhook_app(auth, queue))
+        transport = httpx.ASGITransport(app=webhook_app(auth, queue, **options))
         async with httpx.AsyncClient(
             transport=transport, base_url="http://worker"
         ) as client:
@@ -145,6 +174,11 @@ def test_a_request_signed_by_gong_queues_its_call() -> None:
     [
         signed(GONG_BODY.replace(b"Check-in", b"Check-up")),
         signed(GONG_BODY, exp=int(time.time()) - 60),
+        jwt.encode(
+            {"webhook_url": URL, "body_sha256": hashlib.sha256(GONG_BODY).hexdigest()},
+            GONG_KEY,
+            algorithm="RS256",
+        ),
         signed(GONG_BODY, key=rsa_key()),
         signed(GONG_BODY, webhook_url="https://elsewhere.example/gong/webhook"),
         jwt.encode({"body_sha256": hashlib.sha256(GONG_BODY).hexdigest()}, "k" * 32),
@@ -153,6 +187,7 @@ def test_a_request_signed_by_gong_queues_its_call() -> None:
     ids=[
         "body changed",
         "expired",
+        "never expires",
         "another key",
         "another url",
         "not RS256",
@@ -184,11 +219,89 @@ def test_a_body_without_a_call_id_is_a_bad_request(body: bytes) -> None:
 
 def test_a_bare_call_id_is_enough() -> None:
     queue = Queue()
-    body = json.dumps({"callId": 42}).encode()
+    body = json.dumps({"callId": "42"}).encode()
 
     post(SECRET_AUTH, queue, body=body, headers={"X-Calltriage-Secret": SECRET})
 
     assert queue.call_ids == ["42"]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"callId": ""},
+        {"callId": 42},
+        {"callId": True},
+        {"callId": ["42"]},
+        {"callId": "7" * 65},
+        {"callId": "42/../43"},
+        {"callId": "42\n43"},
+        {"callData": {"metaData": {"id": 42}}, "callId": "43"},
+    ],
+    ids=[
+        "empty",
+        "a number",
+        "a boolean",
+        "a list",
+        "65 digits",
+        "a path",
+        "two lines",
+        "gong's id not a string",
+    ],
+)
+def test_a_call_id_that_is_not_1_to_64_letters_or_digits_is_a_bad_request(
+    payload: dict[str, Any],
+) -> None:
+    queue = Queue()
+    body = json.dumps(payload).encode()
+
+    response = post(
+        SECRET_AUTH, queue, body=body, headers={"X-Calltriage-Secret": SECRET}
+    )
+
+    assert response.status_code == 400
+    assert "\n" not in response.json()["error"]
+    assert queue.call_ids == []
+
+
+def test_a_call_id_of_64_letters_and_digits_is_accepted() -> None:
+    queue = Queue()
+    body = json.dumps({"callId": "aB3" * 21 + "x"}).encode()
+
+    post(SECRET_AUTH, queue, body=body, headers={"X-Calltriage-Secret": SECRET})
+
+    assert queue.call_ids == ["aB3" * 21 + "x"]
+
+
+def test_a_call_the_ledger_has_settled_is_answered_200_without_asking_gong() -> None:
+    queue = Queue()
+    asked: list[str] = []
+
+    def settled(call_id: str) -> bool:
+        asked.append(call_id)
+        return True
+
+    response = post(
+        SECRET_AUTH, queue, headers={"X-Calltriage-Secret": SECRET}, settled=settled
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "already known"}
+    assert (asked, queue.call_ids) == ([CALL.call_id], [])
+
+
+def test_a_call_the_ledger_has_not_settled_is_fetched() -> None:
+    queue = Queue()
+
+    response = post(
+        SECRET_AUTH,
+        queue,
+        headers={"X-Calltriage-Secret": SECRET},
+        settled=lambda call_id: False,
+    )
+
+    assert response.status_code == 202
+    assert queue.call_ids == [CALL.call_id]
 
 
 def test_a_call_gong_does_not_know_is_not_found() -> None:
@@ -207,6 +320,18 @@ def test_gong_failing_to_answer_makes_a_bad_gateway() -> None:
     response = post(SECRET_AUTH, queue, headers={"X-Calltriage-Secret": SECRET})
 
     assert response.status_code == 502
+
+
+def test_gong_taking_too_long_makes_a_503_so_gong_retries() -> None:
+    async def hangs(call_id: str) -> bool | None:
+        await asyncio.Event().wait()
+        return True
+
+    response = post(
+        SECRET_AUTH, hangs, headers={"X-Calltriage-Secret": SECRET}, fetch_timeout=0.05
+    )
+
+    assert response.status_code == 503
 
 
 def test_only_post_is_allowed() -> None:
@@ -238,3 +363,110 @@ def test_a_pem_public_key_is_read_too() -> None:
     auth = WebhookAuth(public_key=load_public_key(pem.decode()))
 
     assert auth.allows({"authorization": signed(GONG_BODY)}, {}, GONG_BODY)
+
+
+def test_a_body_declared_over_the_cap_is_refused_with_413_before_it_is_read() -> None:
+    body = Stream(chunks=1)
+    headers = {"X-Calltriage-Secret": SECRET, "Content-Length": str(MAX_BODY + 1)}
+
+    response = post(SECRET_AUTH, Queue(), body=body, headers=headers)
+
+    assert response.status_code == 413
+    assert body.read == 0
+
+
+@pytest.mark.parametrize(
+    ("auth", "headers"),
+    [
+        (SECRET_AUTH, {"X-Calltriage-Secret": SECRET}),
+        (SIGNED_AUTH, {"Authorization": signed(b"")}),
+    ],
+    ids=["secret", "signed"],
+)
+def test_a_body_streaming_past_the_cap_is_refused_with_413_without_reading_on(
+    auth: WebhookAuth, headers: dict[str, str]
+) -> None:
+    body = Stream(chunks=100)
+
+    response = post(auth, Queue(), body=body, headers=headers)
+
+    assert response.status_code == 413
+    assert body.read == MAX_BODY // body.size + 1
+
+
+def test_a_body_of_exactly_the_cap_is_read() -> None:
+    call_id = json.dumps({"callId": "123"}).encode()
+    body = call_id + b" " * (MAX_BODY - len(call_id))
+    queue = Queue()
+
+    response = post(
+        SECRET_AUTH, queue, body=body, headers={"X-Calltriage-Secret": SECRET}
+    )
+
+    assert response.status_code == 202
+    assert queue.call_ids == ["123"]
+
+
+@pytest.mark.parametrize(
+    ("auth", "headers"),
+    [
+        (SECRET_AUTH, {"X-Calltriage-Secret": "guess"}),
+        (SECRET_AUTH, {"Authorization": "Bearer guess"}),
+        (SIGNED_AUTH, {}),
+        (SIGNED_AUTH, {"X-Calltriage-Secret": SECRET}),
+    ],
+    ids=["wrong secret", "wrong bearer", "no token", "secret gong does not use"],
+)
+def test_a_request_refused_without_needing_its_body_is_refused_before_reading_it(
+    auth: WebhookAuth, headers: dict[str, str]
+) -> None:
+    body = Stream(chunks=100)
+
+    response = post(auth, Queue(), body=body, headers=headers)
+
+    assert response.status_code == 401
+    assert body.read == 0
+
+
+def run_until_it_ends(server: WebhookServer, sock: socket.socket) -> WebhookStopped:
+    """What `run_until` raises when the server ends though nobody asked it to."""
+
+    async def serve() -> WebhookStopped:
+        stop = asyncio.Event()
+        with pytest.raises(WebhookStopped) as raised:
+            await asyncio.wait_for(server.run_until(stop, sock), 30)
+        assert not stop.is_set()
+        return raised.value
+
+    return asyncio.run(serve())
+
+
+def test_a_webhook_server_that_cannot_serve_its_socket_says_it_stopped() -> None:
+    server = WebhookServer.for_app(webhook_app(SECRET_AUTH, Queue()))
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as datagrams:
+        stopped = run_until_it_ends(server, datagrams)
+
+    assert isinstance(stopped.__cause__, ValueError)
+
+
+def test_a_webhook_server_whose_startup_fails_says_it_stopped_instead_of_exiting() -> (
+    None
+):
+    @asynccontextmanager
+    async def failing(app: Starlette) -> AsyncIterator[None]:
+        raise RuntimeError("startup failed")
+        yield
+
+    app = Starlette(lifespan=failing)
+    server = WebhookServer(uvicorn.Config(app, log_config=None, lifespan="on"))
+    with socket.create_server(("127.0.0.1", 0)) as listening:
+        stopped = run_until_it_ends(server, listening)
+
+    assert isinstance(stopped.__cause__, SystemExit)
+
+
+def test_a_webhook_server_that_ends_by_itself_says_it_stopped() -> None:
+    server = WebhookServer.for_app(webhook_app(SECRET_AUTH, Queue()))
+    server.should_exit = True
+    with socket.create_server(("127.0.0.1", 0)) as listening:
+        run_until_it_ends(server, listening)

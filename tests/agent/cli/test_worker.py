@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import queue
@@ -18,9 +19,17 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from agent.cli.worker import parse_since, parse_span
-from agent.sources import WATERMARK_KEY
-from tests.agent.worker_kit import WORKSPACE, issue_count, ledger, runs_per_call
+from agent.cli.worker import parse_since, parse_span, run_with_webhook
+from agent.sources import WATERMARK_KEY, GongSource
+from agent.webhook import WebhookAuth, WebhookStopped
+from tests.agent.worker_kit import (
+    WORKSPACE,
+    issue_count,
+    ledger,
+    make_worker,
+    open_store,
+    runs_per_call,
+)
 from tests.fakes.gong_calls import make_call, mixed_calls
 from tests.fakes.gong_server import FakeGong, RecordedRequest
 from tools.store.db import Store
@@ -323,6 +332,56 @@ def test_the_worker_triages_a_call_posted_by_an_authenticated_webhook(
     store = Store.open(database_url)
     assert ledger(store)[call.call_id].status == "triaged"
     assert issue_count(store) == 1
+
+
+def test_a_webhook_for_a_call_already_triaged_does_not_ask_gong_again(
+    gong_server: FakeGong,
+    database_url: str,
+    workspace_file: Path,
+    started: list[subprocess.Popen[str]],
+) -> None:
+    call = make_call(0)
+    gong_server.calls = [call]
+    env = gong_env(gong_server, database_url, CALLTRIAGE_WEBHOOK_SECRET="s3cret")
+    worker, stderr = start(
+        started,
+        *("worker", "--webhook", "0", "--workspace", workspace_file),
+        env=env,
+    )
+    announced = stderr.wait_for("accepting Gong webhooks at")
+    url = announced.split("accepting Gong webhooks at ")[1].strip()
+    body = {"callData": call.extensive(), "isTest": False}
+    httpx.post(url, params={"key": "s3cret"}, json=body)
+    stderr.wait_for(f"triaged call {call.call_id}")
+    asked_before = len(gong_server.requests)
+
+    again = httpx.post(url, params={"key": "s3cret"}, json=body)
+    worker.send_signal(signal.SIGTERM)
+
+    assert (again.status_code, again.json()) == (200, {"status": "already known"})
+    assert worker.wait(60) == 0
+    assert len(gong_server.requests) == asked_before
+
+
+def test_the_worker_stops_and_says_so_when_its_webhook_server_dies(
+    gong_server: FakeGong, tmp_path: Path
+) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+
+    async def serve_on_a_datagram_socket() -> None:
+        async with httpx.AsyncClient() as http:
+            worker = make_worker(store, gong_server, http)
+            gong = worker.sources[0]
+            assert isinstance(gong, GongSource)
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as datagrams:
+                serving = run_with_webhook(
+                    worker, gong, WebhookAuth(secret="s3cret"), datagrams
+                )
+                with pytest.raises(WebhookStopped):
+                    await asyncio.wait_for(serving, 30)
+            assert worker.stop.is_set()
+
+    asyncio.run(serve_on_a_datagram_socket())
 
 
 def test_the_worker_refuses_a_webhook_port_already_in_use(
