@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from agent.calls import Affiliation, Party
+
 
 class Team(BaseModel):
     key: str
@@ -42,6 +44,27 @@ class Workspace(BaseModel):
         if self.default_team is None and self.teams:
             self.default_team = self.teams[0].key
         return self
+
+    def is_internal_name(self, name: str | None) -> bool:
+        """A speaker named in `internal_speakers`, whatever the case."""
+        known = {speaker.casefold() for speaker in self.internal_speakers}
+        return name is not None and name.casefold() in known
+
+    def is_internal_domain(self, domain: str | None) -> bool:
+        """An email domain in `internal_domains`, or a subdomain of one."""
+        if not domain:
+            return False
+        domain = domain.lower()
+        internal = (d.lower().lstrip("@") for d in self.internal_domains)
+        return any(domain == d or domain.endswith(f".{d}") for d in internal)
+
+    def is_internal(self, party: Party) -> bool:
+        """Whether `party` is on the company's side, by Gong or by this workspace."""
+        return (
+            party.affiliation == Affiliation.INTERNAL
+            or self.is_internal_name(party.name)
+            or self.is_internal_domain(party.email_domain)
+        )
 
 
 class WorkspaceError(ValueError):

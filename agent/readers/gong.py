@@ -229,7 +229,7 @@ def _party(party: GongParty, index: int, workspace: Workspace) -> Party:
         affiliation=_affiliation(party.affiliation),
     )
     unknown = known.affiliation is Affiliation.UNKNOWN
-    if unknown and _has_internal_email(known, workspace):
+    if unknown and workspace.is_internal_domain(known.email_domain):
         known.affiliation = Affiliation.INTERNAL
     return known
 
@@ -239,14 +239,6 @@ def _affiliation(value: str | None) -> Affiliation:
         return Affiliation((value or "").capitalize())
     except ValueError:
         return Affiliation.UNKNOWN
-
-
-def _has_internal_email(party: Party, workspace: Workspace) -> bool:
-    domain = party.email_domain
-    if domain is None:
-        return False
-    internal = (d.lower().lstrip("@") for d in workspace.internal_domains)
-    return any(domain == d or domain.endswith(f".{d}") for d in internal)
 
 
 def _accounts(context: list[GongContext]) -> list[CrmAccount]:

@@ -125,15 +125,13 @@ def _sentence(utterance: Utterance) -> Sentence:
 
 
 def _parties(utterances: list[Utterance], workspace: Workspace) -> list[Party]:
-    internal = {name.casefold() for name in workspace.internal_speakers}
     names = dict.fromkeys(u.speaker for u in utterances if u.text)
-    return [_party(name, internal) for name in names]
+    return [_party(name, workspace) for name in names]
 
 
-def _party(name: str | None, internal: set[str]) -> Party:
+def _party(name: str | None, workspace: Workspace) -> Party:
     if name is None:
         return Party(speaker_id=UNKNOWN_SPEAKER_ID)
-    affiliation = (
-        Affiliation.INTERNAL if name.casefold() in internal else Affiliation.UNKNOWN
-    )
+    internal = workspace.is_internal_name(name)
+    affiliation = Affiliation.INTERNAL if internal else Affiliation.UNKNOWN
     return Party(speaker_id=name, name=name, affiliation=affiliation)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from agent.calls import Affiliation, Call
+from agent.calls import Call
 from agent.workspace import Workspace
 from tools.context import ToolContext
 from tools.domains import domain_of, is_public_email_domain
@@ -59,13 +59,12 @@ async def _create(ctx: ToolContext, call: Call, domains: list[str]) -> str | Non
 
 def customer_domains(call: Call, workspace: Workspace) -> list[str]:
     """The company domains of the call's outside participants, most common first."""
-    internal = {d.lower() for d in workspace.internal_domains}
     counts: dict[str, int] = {}
     for party in call.parties:
         domain = party.email_domain
-        if party.affiliation == Affiliation.INTERNAL or not domain:
+        if not domain or workspace.is_internal(party):
             continue
-        if domain in internal or is_public_email_domain(domain):
+        if is_public_email_domain(domain):
             continue
         counts[domain] = counts.get(domain, 0) + 1
     return sorted(counts, key=lambda d: -counts[d])

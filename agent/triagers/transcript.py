@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agent.calls import Affiliation, Call, Sentence
+from agent.calls import Call, Sentence
 from agent.triagers import moves
 from agent.workspace import Workspace
 
@@ -35,19 +35,8 @@ class Turn:
 
 def customer_speakers(call: Call, workspace: Workspace) -> set[str]:
     """Speaker ids who may be the customer: anyone not known to be internal."""
-    internal_names = {name.lower() for name in workspace.internal_speakers}
-    internal_domains = {domain.lower() for domain in workspace.internal_domains}
-    speakers = set()
-    for speaker_id in {sentence.speaker_id for sentence in call.sentences}:
-        party = call.party(speaker_id)
-        if party.affiliation == Affiliation.INTERNAL:
-            continue
-        if (party.name or "").lower() in internal_names:
-            continue
-        if party.email_domain in internal_domains:
-            continue
-        speakers.add(speaker_id)
-    return speakers
+    spoken = {sentence.speaker_id for sentence in call.sentences}
+    return {s for s in spoken if not workspace.is_internal(call.party(s))}
 
 
 def split_turns(call: Call, workspace: Workspace) -> list[Turn]:

@@ -70,11 +70,7 @@ def turn_views(call: Call, workspace: Workspace) -> list[TurnView]:
 
 def affiliation_label(party: Party, workspace: Workspace) -> str:
     """`internal`, `external` or `unknown`; the workspace may know better than Gong."""
-    internal_names = {name.lower() for name in workspace.internal_speakers}
-    internal_domains = {domain.lower() for domain in workspace.internal_domains}
-    if (party.name or "").lower() in internal_names:
-        return "internal"
-    if party.email_domain and party.email_domain in internal_domains:
+    if workspace.is_internal(party):
         return "internal"
     return party.affiliation.value.lower()
 
