@@ -9,6 +9,7 @@ issue from their words (`drafting`), routes it (`routing`) and files it through
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from agent.pipeline import TriageRun
@@ -35,7 +36,9 @@ class OfflineTriager:
 
     async def triage(self, ctx: ToolContext) -> TriageRun:
         customer_id = await resolve_customer(ctx)
-        found = find_feedback(ctx.call, ctx.workspace)
+        # The rules are CPU work: off the event loop, a worker's other calls,
+        # lease renewals and webhook requests go on meanwhile.
+        found = await asyncio.to_thread(find_feedback, ctx.call, ctx.workspace)
         for finding in strongest(found, ctx.max_issues):
             await _file(ctx, finding, customer_id)
         return TriageRun(self.name, model="offline", prompt_version=RULES_VERSION)
