@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from agent.calls import Call
-from agent.claims import Claims
+from agent.claims import Claims, Clock
 from agent.gong import GongClient, GongNotFound
 from agent.readers import (
     CALL_FILE_SUFFIXES,
@@ -28,7 +28,6 @@ from tools.store.tables import utcnow
 
 logger = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 
 WATERMARK_KEY = "gong_watermark"
 DEFAULT_SINCE = timedelta(hours=24)
