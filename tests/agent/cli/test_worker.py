@@ -304,6 +304,23 @@ def test_sigterm_while_resting_exits_0(
     )
 
 
+def _webhook_worker(
+    gong_server: FakeGong,
+    database_url: str,
+    workspace_file: Path,
+    started: list[subprocess.Popen[str]],
+):
+    """A worker taking webhooks with the secret "s3cret", and the URL it serves."""
+    env = gong_env(gong_server, database_url, CALLTRIAGE_WEBHOOK_SECRET="s3cret")
+    worker, stderr = start(
+        started,
+        *("worker", "--webhook", "0", "--workspace", workspace_file),
+        env=env,
+    )
+    announced = stderr.wait_for("accepting Gong webhooks at")
+    return worker, stderr, announced.split("accepting Gong webhooks at ")[1].strip()
+
+
 def test_the_worker_triages_a_call_posted_by_an_authenticated_webhook(
     gong_server: FakeGong,
     database_url: str,
@@ -312,14 +329,9 @@ def test_the_worker_triages_a_call_posted_by_an_authenticated_webhook(
 ) -> None:
     call = make_call(0)
     gong_server.calls = [call]
-    env = gong_env(gong_server, database_url, CALLTRIAGE_WEBHOOK_SECRET="s3cret")
-    worker, stderr = start(
-        started,
-        *("worker", "--webhook", "0", "--workspace", workspace_file),
-        env=env,
+    worker, stderr, url = _webhook_worker(
+        gong_server, database_url, workspace_file, started
     )
-    announced = stderr.wait_for("accepting Gong webhooks at")
-    url = announced.split("accepting Gong webhooks at ")[1].strip()
     body = {"callData": call.extensive(), "isTest": False}
 
     refused = httpx.post(url, json=body)
@@ -342,14 +354,9 @@ def test_a_webhook_for_a_call_already_triaged_does_not_ask_gong_again(
 ) -> None:
     call = make_call(0)
     gong_server.calls = [call]
-    env = gong_env(gong_server, database_url, CALLTRIAGE_WEBHOOK_SECRET="s3cret")
-    worker, stderr = start(
-        started,
-        *("worker", "--webhook", "0", "--workspace", workspace_file),
-        env=env,
+    worker, stderr, url = _webhook_worker(
+        gong_server, database_url, workspace_file, started
     )
-    announced = stderr.wait_for("accepting Gong webhooks at")
-    url = announced.split("accepting Gong webhooks at ")[1].strip()
     body = {"callData": call.extensive(), "isTest": False}
     httpx.post(url, params={"key": "s3cret"}, json=body)
     stderr.wait_for(f"triaged call {call.call_id}")
